@@ -1,0 +1,39 @@
+# Two commands for humans: `make serve` and `make test`. Everything else is a step.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+INVOKE  := $(VENV)/bin/invoke
+PY_STAMP   := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: setup system-deps build serve test test-py test-js check clean
+
+$(PY_STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+system-deps:
+	bash scripts/install_system_deps.sh
+
+build: setup
+	$(INVOKE) build
+
+check: setup
+	$(INVOKE) check
+
+serve: setup
+	$(INVOKE) build serve-portal
+
+test: setup system-deps
+	$(PY) -m pytest -n 2 --dist loadgroup
+	node --test tests/js/
+
+clean:
+	rm -rf output output.* cache var

@@ -1,0 +1,194 @@
+"""Settings of the demo portal: a fictional district, huyện Nậm Păng.
+
+Everything district-specific lives here; templates read it and hard-code nothing.
+"""
+
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+if ROOT not in sys.path:  # plugins are the `plugins` package of this project
+    sys.path.insert(0, ROOT)
+
+# --- The portal -------------------------------------------------------------
+SITENAME = "Cổng thông tin điện tử huyện Nậm Păng"
+SITESUBTITLE = "Tỉnh Hoàng Sơn"
+SITEURL = ""
+AUTHOR = "Ban Biên tập"
+DEFAULT_LANG = "vi"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+PORTAL = {
+    "district": "huyện Nậm Păng",
+    "province": "tỉnh Hoàng Sơn",
+    "short_name": "Nậm Păng",
+    "agency": "Ủy ban nhân dân huyện Nậm Păng",
+    "address": "Số 8, đường Bế Văn Đàn, thị trấn Nậm Păng, huyện Nậm Păng, tỉnh Hoàng Sơn",
+    "phone": "0213 3 876 123",
+    "fax": "0213 3 876 456",
+    "email": "bbt@nampang.example.gov.vn",
+    "editor_in_chief": "Ông Lò Văn Thắng, Phó Chủ tịch UBND huyện, Trưởng Ban Biên tập",
+    "license": "Giấy phép số 18/GP-TTĐT ngày 12/3/2019 của Sở Thông tin và Truyền thông tỉnh Hoàng Sơn",
+    "copyright": "© Bản quyền thuộc Ủy ban nhân dân huyện Nậm Păng. "
+    "Ghi rõ nguồn “Cổng thông tin điện tử huyện Nậm Păng” khi phát hành lại thông tin từ cổng này.",
+    "map_page": "ban-do-hanh-chinh",
+}
+
+# Categories in menu order. Slugs are part of the URL scheme: change with care.
+PORTAL_CATEGORIES = [
+    {
+        "name": "Tin tức - Sự kiện",
+        "slug": "tin-tuc-su-kien",
+        "description": "Tin hoạt động của lãnh đạo huyện, các sự kiện nổi bật trên địa bàn.",
+    },
+    {
+        "name": "Chính trị",
+        "slug": "chinh-tri",
+        "description": "Công tác xây dựng Đảng, chính quyền, Mặt trận và các đoàn thể.",
+    },
+    {
+        "name": "Kinh tế",
+        "slug": "kinh-te",
+        "description": "Sản xuất nông, lâm nghiệp, thương mại, du lịch và đầu tư trên địa bàn huyện.",
+    },
+    {
+        "name": "Văn hóa - Xã hội",
+        "slug": "van-hoa-xa-hoi",
+        "description": "Đời sống văn hóa, lễ hội, bản sắc các dân tộc, lao động và an sinh xã hội.",
+    },
+    {
+        "name": "Quốc phòng - An ninh",
+        "slug": "quoc-phong-an-ninh",
+        "description": "Công tác quân sự địa phương, bảo đảm an ninh trật tự, an toàn giao thông.",
+    },
+    {
+        "name": "Nông thôn mới",
+        "slug": "nong-thon-moi",
+        "description": "Phong trào xây dựng nông thôn mới, giảm nghèo bền vững ở các xã.",
+    },
+    {
+        "name": "Y tế - Giáo dục",
+        "slug": "y-te-giao-duc",
+        "description": "Chăm sóc sức khỏe nhân dân, phát triển giáo dục và đào tạo.",
+    },
+]
+
+# Menu: categories first, then these (title, URL relative to SITEURL).
+MENU_EXTRA = [
+    ("Văn bản", "van-ban/"),
+    ("Giới thiệu", "gioi-thieu.html"),
+    ("Liên hệ", "lien-he.html"),
+]
+
+FOOTER_LINKS = [
+    ("Giới thiệu", "gioi-thieu.html"),
+    ("Liên hệ", "lien-he.html"),
+    ("Bản đồ hành chính", "ban-do-hanh-chinh.html"),
+    ("Sơ đồ cổng", "chuyen-muc/"),
+    ("Lưu trữ", "luu-tru/"),
+]
+
+# "Liên kết website" block on the home page.
+WEBSITE_LINKS = [
+    ("Cổng thông tin điện tử Chính phủ", "https://chinhphu.vn/"),
+    ("Cổng Dịch vụ công quốc gia", "https://dichvucong.gov.vn/"),
+    ("Cơ sở dữ liệu quốc gia về văn bản pháp luật", "https://vbpl.vn/"),
+    ("Báo Nhân Dân", "https://nhandan.vn/"),
+]
+
+# --- Content ----------------------------------------------------------------
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "documents/files", "extra/robots.txt"]
+EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+IGNORE_FILES = [".#*", "README.md"]
+DEFAULT_DATE_FORMAT = "dd/MM/yyyy"  # Babel pattern (see portal_theme filters)
+READING_WPM = 220
+
+SLUGIFY_SOURCE = "title"
+
+# URL scheme (docs/urls.md). Slugs are unique site-wide; the date keeps
+# directories small and the URL readable.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}.html"
+ARTICLE_SAVE_AS = ARTICLE_URL
+DRAFT_URL = "nhap/{slug}.html"
+DRAFT_SAVE_AS = DRAFT_URL
+PAGE_URL = "{slug}.html"
+PAGE_SAVE_AS = PAGE_URL
+CATEGORY_URL = "chuyen-muc/{slug}/"
+CATEGORY_SAVE_AS = "chuyen-muc/{slug}/index.html"
+CATEGORIES_SAVE_AS = "chuyen-muc/index.html"
+TAG_URL = "the/{slug}/"
+TAG_SAVE_AS = "the/{slug}/index.html"
+TAGS_SAVE_AS = "the/index.html"
+AUTHOR_URL = "tac-gia/{slug}/"
+AUTHOR_SAVE_AS = "tac-gia/{slug}/index.html"
+AUTHORS_SAVE_AS = "tac-gia/index.html"
+ARCHIVES_SAVE_AS = "luu-tru/index.html"
+YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/index.html"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+
+DEFAULT_PAGINATION = 12
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang-{number}/", "{base_name}/trang-{number}/index.html"),
+)
+
+# Feeds: the whole site and each category, Atom and RSS.
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+FEED_MAX_ITEMS = 30
+RSS_FEED_SUMMARY_ONLY = True
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "plugins.news_markdown:NewsMarkdownExtension": {},
+    },
+    "output_format": "html5",
+}
+
+# --- Theme ------------------------------------------------------------------
+THEME = os.path.join(ROOT, "theme")
+THEME_STATIC_DIR = "theme"
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives"]
+HOME_LATEST_PER_CATEGORY = 4
+HOME_FEATURED_COUNT = 5
+
+# --- Plugins ----------------------------------------------------------------
+PLUGIN_PATHS = []
+PLUGINS = [
+    "pelican.plugins.yaml_metadata",
+    "pelican.plugins.sitemap",
+    "plugins.content_contract",
+    "plugins.portal_theme",
+]
+
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.7, "indexes": 0.5, "pages": 0.4},
+    "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+}
+
+# Pelican's own cache; `livereload`/`regenerate` turn LOAD_CONTENT_CACHE on.
+CACHE_PATH = os.path.join(ROOT, "cache", "pelican")
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+GZIP_CACHE = False
+
+# Counter service base URL; empty means no counter widgets are rendered.
+COUNTER_URL = ""
+
+# Titles and metadata are text, not HTML: escape everything, mark HTML with |safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -1,0 +1,93 @@
+"""Read a Markdown file's YAML front-matter with the line number of every field.
+
+Pure: no Pelican. Used by the validator and by `invoke check`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import yaml
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Same fence as pelican-yaml-metadata: a first line "---", closed by "---" or "...".
+_FENCE_RE = re.compile(r"\A\s*^---[ \t]*$\n", re.MULTILINE)
+_CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclasses.dataclass
+class Problem:
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" + (f" — {self.hint}" if self.hint else "")
+
+
+@dataclasses.dataclass
+class SourceFile:
+    path: str  # as shown to editors (relative to the project)
+    meta: dict  # parsed header; empty when it could not be read
+    lines: dict  # field name -> 1-based line of its key
+    body: str
+    body_line: int  # 1-based line where the body starts
+    problems: list  # problems found while reading
+    abs_path: str = ""  # for resolving relative links
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def parse(text: str, path: str, abs_path: str = "") -> SourceFile:
+    """Split header and body; never raises on bad input, records Problems instead."""
+    problems: list[Problem] = []
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    opening = _FENCE_RE.match(text)
+    if not opening:
+        problems.append(
+            Problem(path, 1, "thiếu phần đầu YAML (front-matter)",
+                    "bắt đầu tệp bằng một dòng '---', các trường như 'title: ...', rồi một dòng '---'")
+        )
+        return SourceFile(path, {}, {}, text, 1, problems, abs_path)
+    header_start = text.count("\n", 0, opening.end()) + 1  # line of first header field
+    closing = _CLOSE_RE.search(text, opening.end())
+    if not closing:
+        problems.append(
+            Problem(path, header_start - 1, "phần đầu YAML không có dòng '---' đóng lại",
+                    "thêm một dòng chỉ gồm '---' sau trường cuối cùng")
+        )
+        return SourceFile(path, {}, {}, "", header_start, problems, abs_path)
+    header = text[opening.end():closing.start()]
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    body = text[body_start:]
+    meta: dict = {}
+    lines: dict = {}
+    try:
+        node = yaml.compose(header, Loader=Loader)
+        if node is not None and not isinstance(node, yaml.MappingNode):
+            problems.append(
+                Problem(path, header_start, "phần đầu YAML phải là danh sách 'tên: giá trị'",
+                        "mỗi dòng viết dạng 'title: Tiêu đề bài viết'")
+            )
+        elif node is not None:
+            for key_node, _ in node.value:
+                lines[str(key_node.value).lower()] = header_start + key_node.start_mark.line
+            meta = yaml.load(header, Loader=Loader) or {}
+            meta = {str(k).lower(): v for k, v in meta.items()}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = header_start + (mark.line if mark else 0)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(
+            Problem(path, line, f"lỗi cú pháp YAML: {what}",
+                    "kiểm tra dấu hai chấm, dấu ngoặc kép và thụt lề; "
+                    "tiêu đề có dấu ':' phải đặt trong ngoặc kép")
+        )
+        meta, lines = {}, {}
+    return SourceFile(path, meta, lines, body, body_line, problems, abs_path)

@@ -1,0 +1,215 @@
+"""The content contract for articles and pages, as checks that report every problem.
+
+Pure: takes parsed files (see frontmatter.py) and plain settings values.
+Messages are in Vietnamese: editors read them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+
+from plugins import vietnamese
+
+from .frontmatter import Problem, SourceFile
+
+ARTICLE_FIELDS = {
+    "title", "date", "modified", "category", "tags", "author", "authors", "summary",
+    "image", "image_caption", "source", "slug", "related", "related_exclude",
+    "no_related", "featured", "status", "lang", "template",
+}
+PAGE_FIELDS = {"title", "slug", "summary", "status", "date", "modified", "template",
+               "menu_order", "lang", "image", "image_caption", "in_menu"}
+ARTICLE_STATUSES = {"published", "draft"}
+PAGE_STATUSES = {"published", "hidden", "draft"}
+
+DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# ![alt](url "caption") and [text](url) with Pelican's {static}/{filename}/{attach}
+IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
+LINK_RE = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?(\{(?:static|filename|attach)\}[^)\s>]+)")
+HTML_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+ALT_RE = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"có phải ý bạn là '{close[0]}'?" if close else ""
+
+
+def _check_date(src: SourceFile, key: str, required: bool, out: list) -> datetime.datetime | None:
+    value = src.meta.get(key)
+    if value is None or value == "":
+        if required:
+            out.append(Problem(src.path, src.line_of(key) if key in src.lines else 1,
+                               f"thiếu ngày đăng '{key}'",
+                               f"thêm dòng '{key}: 2024-05-17 08:30' (giờ Việt Nam)"))
+        return None
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day)
+    text = str(value).strip()
+    if DATE_RE.match(text):
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                    "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+            try:
+                return datetime.datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+    out.append(Problem(src.path, src.line_of(key), f"không đọc được ngày '{key}: {text}'",
+                       "viết theo dạng năm-tháng-ngày giờ:phút, ví dụ '2024-05-17 08:30'"))
+    return None
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [value]
+
+
+def _check_local_file(src: SourceFile, url: str, line: int, content_root: str, what: str, out: list):
+    """A {static}/{filename}/{attach} link must point at a file in content/."""
+    m = re.match(r"^\{(static|filename|attach)\}(.*)$", url)
+    if not m:
+        return
+    target = m.group(2).split("#", 1)[0].split("?", 1)[0]
+    if target.startswith("/"):
+        full = os.path.join(content_root, target.lstrip("/"))
+    else:
+        full = os.path.join(os.path.dirname(src.abs_path), target)
+    if not os.path.isfile(full):
+        out.append(Problem(src.path, line, f"{what} không tồn tại: {url}",
+                           "kiểm tra tên tệp (phân biệt chữ hoa/thường) và đặt tệp trong content/images/"))
+
+
+def check_body(src: SourceFile, content_root: str, out: list):
+    for offset, text in enumerate(src.body.split("\n")):
+        line = src.body_line + offset
+        for m in IMAGE_RE.finditer(text):
+            alt, url = m.group(1), m.group(2)
+            if not alt.strip():
+                out.append(Problem(src.path, line, f"ảnh thiếu mô tả (alt): {url}",
+                                   "viết mô tả ngắn trong ngoặc vuông: ![Nông dân thu hoạch chè](...)"))
+            if url.startswith("{"):
+                _check_local_file(src, url, line, content_root, "ảnh", out)
+            elif not re.match(r"^(https?:)?//", url):
+                out.append(Problem(src.path, line, f"đường dẫn ảnh không hợp lệ: {url}",
+                                   "dùng dạng {static}/images/ten-anh.jpg"))
+        for m in LINK_RE.finditer(text):
+            _check_local_file(src, m.group(1), line, content_root, "tệp liên kết", out)
+        for tag in HTML_IMG_RE.findall(text):
+            alt = ALT_RE.search(tag)
+            if not alt or not alt.group(2).strip():
+                out.append(Problem(src.path, line, "thẻ <img> thiếu mô tả (alt)",
+                                   "thêm alt=\"mô tả ảnh\" hoặc dùng cú pháp ![mô tả](...)"))
+
+
+def _check_fields(src: SourceFile, allowed: set, out: list):
+    for key in src.meta:
+        if key not in allowed:
+            out.append(Problem(src.path, src.line_of(key), f"trường không được hỗ trợ '{key}'",
+                               _suggest(key, allowed) or "xóa dòng này hoặc xem docs/editors.md"))
+
+
+def _check_title(src: SourceFile, out: list) -> str:
+    title = src.meta.get("title")
+    if title is None or not str(title).strip():
+        line = src.line_of("title") if "title" in src.lines else 1
+        out.append(Problem(src.path, line, "thiếu tiêu đề (title) hoặc tiêu đề rỗng",
+                           "thêm dòng 'title: \"Tiêu đề bài viết\"' vào phần đầu"))
+        return ""
+    return str(title)
+
+
+def slug_of(src: SourceFile) -> str:
+    explicit = src.meta.get("slug")
+    if explicit:
+        return str(explicit).strip()
+    return vietnamese.slugify(str(src.meta.get("title") or ""))
+
+
+def check_articles(files: list[SourceFile], categories: list[str], content_root: str) -> list[Problem]:
+    out: list[Problem] = []
+    by_slug: dict[str, SourceFile] = {}
+    valid = ", ".join(categories)
+    for src in files:
+        out.extend(src.problems)
+        if not src.meta:
+            continue
+        _check_fields(src, ARTICLE_FIELDS, out)
+        title = _check_title(src, out)
+        _check_date(src, "date", True, out)
+        _check_date(src, "modified", False, out)
+        category = src.meta.get("category")
+        if category is None or not str(category).strip():
+            out.append(Problem(src.path, src.line_of("category") if "category" in src.lines else 1,
+                               "thiếu chuyên mục (category)", f"chọn một trong: {valid}"))
+        elif vietnamese.normalize(str(category).strip()) not in categories:
+            hint = _suggest(str(category), categories)
+            out.append(Problem(src.path, src.line_of("category"),
+                               f"chuyên mục không có trong danh sách: '{category}'",
+                               (hint + " " if hint else "") + f"chọn một trong: {valid}"))
+        status = str(src.meta.get("status", "published")).strip()
+        if status not in ARTICLE_STATUSES:
+            out.append(Problem(src.path, src.line_of("status"), f"trạng thái không hợp lệ '{status}'",
+                               "dùng 'published' (đăng) hoặc 'draft' (bản nháp)"))
+        if "slug" in src.meta and not SLUG_RE.match(str(src.meta["slug"])):
+            out.append(Problem(src.path, src.line_of("slug"), f"slug không hợp lệ '{src.meta['slug']}'",
+                               f"chỉ dùng chữ thường không dấu, số và '-', ví dụ '{vietnamese.slugify(str(src.meta['slug']))}'"))
+        for key in ("featured", "no_related"):
+            if key in src.meta and not isinstance(src.meta[key], bool):
+                out.append(Problem(src.path, src.line_of(key), f"'{key}' phải là true hoặc false", ""))
+        image = src.meta.get("image")
+        if image:
+            _check_local_file(src, str(image), src.line_of("image"), content_root, "ảnh đại diện", out)
+        check_body(src, content_root, out)
+        slug = slug_of(src)
+        if title and slug:
+            other = by_slug.get(slug)
+            if other is not None:
+                out.append(Problem(src.path, src.line_of("title"),
+                                   f"trùng đường dẫn với {other.path}:{other.line_of('title')} (cùng slug '{slug}')",
+                                   f"đặt 'slug:' khác cho một trong hai bài, ví dụ 'slug: {slug}-2'"))
+            else:
+                by_slug[slug] = src
+    for src in files:
+        for key in ("related", "related_exclude"):
+            for ref in _as_list(src.meta.get(key)):
+                if str(ref) not in by_slug:
+                    hint = _suggest(str(ref), by_slug)
+                    out.append(Problem(src.path, src.line_of(key), f"'{key}' nhắc tới bài không tồn tại '{ref}'",
+                                       hint or "dùng slug của bài (phần cuối đường dẫn, bỏ '.html')"))
+    return out
+
+
+def check_pages(files: list[SourceFile], content_root: str) -> list[Problem]:
+    out: list[Problem] = []
+    by_slug: dict[str, SourceFile] = {}
+    for src in files:
+        out.extend(src.problems)
+        if not src.meta:
+            continue
+        _check_fields(src, PAGE_FIELDS, out)
+        title = _check_title(src, out)
+        status = str(src.meta.get("status", "published")).strip()
+        if status not in PAGE_STATUSES:
+            out.append(Problem(src.path, src.line_of("status"), f"trạng thái không hợp lệ '{status}'",
+                               "dùng 'published', 'hidden' hoặc 'draft'"))
+        check_body(src, content_root, out)
+        slug = slug_of(src)
+        if title and slug:
+            other = by_slug.get(slug)
+            if other is not None:
+                out.append(Problem(src.path, src.line_of("title"),
+                                   f"trùng đường dẫn với {other.path}:{other.line_of('title')} (cùng slug '{slug}')",
+                                   "đặt 'slug:' khác cho một trong hai trang"))
+            else:
+                by_slug[slug] = src
+    return out

@@ -1,0 +1,64 @@
+"""Pelican glue for the portal theme: filters, and the context the templates need."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from plugins import vietnamese
+
+from . import seo
+from .filters import FILTERS
+
+
+def _jsonld_for(settings):
+    def news_jsonld(article):
+        authors = [a.name for a in getattr(article, "authors", [])
+                   if a.name != settings.get("AUTHOR")]
+        return seo.news_article(
+            title=article.title,
+            url=article.url,
+            published=article.date,
+            modified=getattr(article, "modified", None),
+            section=article.category.name,
+            authors=authors,
+            summary=getattr(article, "summary", ""),
+            image=getattr(article, "image", ""),
+            siteurl=settings.get("SITEURL", ""),
+            sitename=settings["SITENAME"],
+            publisher_logo=f"{settings.get('THEME_STATIC_DIR', 'theme')}/img/logo.png",
+        )
+    return news_jsonld
+
+
+def add_filters(generator):
+    generator.env.filters.update(FILTERS)
+    generator.env.filters["news_jsonld"] = _jsonld_for(generator.settings)
+    generator.env.globals["absolute_url"] = lambda path: seo.absolute(
+        generator.settings.get("SITEURL", ""), path)
+
+
+def add_portal_context(generator):
+    """Categories in configured menu order, with descriptions and newest articles."""
+    settings = generator.settings
+    by_name = {vietnamese.normalize(cat.name): (cat, arts) for cat, arts in generator.categories}
+    portal_categories = []
+    for conf in settings.get("PORTAL_CATEGORIES", []):
+        cat, arts = by_name.get(vietnamese.normalize(conf["name"]), (None, []))
+        portal_categories.append({
+            "name": conf["name"],
+            "slug": conf["slug"],
+            "description": conf.get("description", ""),
+            "url": settings["CATEGORY_URL"].format(slug=conf["slug"]),
+            "category": cat,
+            "articles": arts,  # Pelican sorts these newest first
+        })
+    featured = [a for a in generator.articles if getattr(a, "featured", False) is True]
+    generator.context["portal_categories"] = portal_categories
+    generator.context["category_info"] = {c["slug"]: c for c in portal_categories}
+    generator.context["featured_articles"] = featured[: settings.get("HOME_FEATURED_COUNT", 5)]
+    generator.context["article_years"] = sorted({a.date.year for a in generator.articles}, reverse=True)
+
+
+def register():
+    signals.generator_init.connect(add_filters)
+    signals.article_generator_finalized.connect(add_portal_context)

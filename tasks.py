@@ -1,0 +1,158 @@
+"""Maintainer and editor tasks (invoke). Quickstart names kept: clean, build,
+rebuild, regenerate, serve, reserve, preview, livereload, publish; plus new and check.
+"""
+
+import datetime
+import os
+import shlex
+import shutil
+import sys
+import zoneinfo
+
+from invoke import task
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, ROOT)
+
+from scripts.build_site import build as build_site  # noqa: E402
+
+SETTINGS_FILE_BASE = "pelicanconf.py"
+SETTINGS_FILE_PUBLISH = "publishconf.py"
+CONFIG = {
+    "deploy_path": "output",
+    # rsync target for `invoke publish`, e.g. "deploy@portal.example:/srv/portal/"
+    "publish_target": os.environ.get("PUBLISH_TARGET", ""),
+    "host": "127.0.0.1",
+    "port": 8000,
+}
+
+
+def _settings(path=SETTINGS_FILE_BASE):
+    from pelican.settings import read_settings
+
+    return read_settings(os.path.join(ROOT, path))
+
+
+def _pelican(c, args):
+    c.run(f"{shlex.quote(sys.executable)} -m pelican {args}", pty=False)
+
+
+@task
+def clean(c):
+    """Remove generated files"""
+    for path in (CONFIG["deploy_path"], CONFIG["deploy_path"] + ".new"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@task
+def build(c):
+    """Build the local version of the site (validated; swapped in only on success)"""
+    if build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"]) != 0:
+        sys.exit(1)
+
+
+@task
+def rebuild(c):
+    """`build` with the delete switch"""
+    clean(c)
+    build(c)
+
+
+@task
+def regenerate(c):
+    """Automatically regenerate site upon file modification (content cache on)"""
+    _pelican(c, f"-r -s {SETTINGS_FILE_BASE} -e LOAD_CONTENT_CACHE=true CACHE_CONTENT=true")
+
+
+@task
+def serve(c):
+    """Serve site at http://$HOST:$PORT/ (default is 127.0.0.1:8000)"""
+    _pelican(c, f"-l -s {SETTINGS_FILE_BASE} -o {CONFIG['deploy_path']} "
+                f"-b {CONFIG['host']} -p {CONFIG['port']}")
+
+
+@task
+def reserve(c):
+    """`build`, then `serve`"""
+    build(c)
+    serve(c)
+
+
+@task
+def preview(c):
+    """Build production version of site"""
+    if build_site(SETTINGS_FILE_PUBLISH, CONFIG["deploy_path"]) != 0:
+        sys.exit(1)
+
+
+@task
+def livereload(c):
+    """Automatically reload browser tab upon file modification (content cache on)"""
+    from livereload import Server
+
+    def cached_build():
+        build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"],
+                   overrides={"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"})
+
+    cached_build()
+    server = Server()
+    for glob in ("content/**/*", "theme/templates/**/*.html", "theme/static/**/*", "*.py"):
+        server.watch(glob, cached_build)
+    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+
+
+@task
+def publish(c):
+    """Build the production site and sync only changed files (checksums)"""
+    preview(c)
+    if not CONFIG["publish_target"]:
+        print("Set PUBLISH_TARGET (rsync destination) to deploy; see docs/deploy.md")
+        return
+    c.run(f"rsync -rlvz --checksum --delete-after {CONFIG['deploy_path']}/ "
+          f"{shlex.quote(CONFIG['publish_target'])}")
+
+
+@task(help={"title": "Tiêu đề bài viết", "category": "Chuyên mục (một trong các chuyên mục đã cấu hình)"})
+def new(c, title, category):
+    """Scaffold an article: slug, date and front-matter filled in"""
+    from plugins import vietnamese
+
+    settings = _settings()
+    names = {vietnamese.normalize(x["name"]): x["name"] for x in settings["PORTAL_CATEGORIES"]}
+    key = vietnamese.normalize(category.strip())
+    if key not in names:
+        sys.exit(f"Chuyên mục không hợp lệ '{category}'. Chọn một trong: {', '.join(names.values())}")
+    now = datetime.datetime.now(zoneinfo.ZoneInfo(settings["TIMEZONE"]))
+    slug = vietnamese.slugify(title)
+    folder = os.path.join(settings["PATH"], "articles", f"{now:%Y}")
+    path = os.path.join(folder, f"{slug}.md")
+    if os.path.exists(path):
+        sys.exit(f"Đã có bài {os.path.relpath(path)}; đặt tiêu đề khác.")
+    os.makedirs(folder, exist_ok=True)
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    with open(path, "x", encoding="utf-8") as fh:
+        fh.write(
+            "---\n"
+            f'title: "{quoted}"\n'
+            f"date: {now:%Y-%m-%d %H:%M}\n"
+            f"category: {names[key]}\n"
+            "tags: []\n"
+            "author: \n"
+            "summary: \n"
+            "status: draft\n"
+            "---\n\n"
+            "Nội dung bài viết.\n"
+        )
+    print(os.path.relpath(path))
+
+
+@task
+def check(c):
+    """Validate all content without building; lists every problem"""
+    from plugins.content_contract import check_site, report
+
+    problems = check_site(_settings())
+    if problems:
+        report(problems)
+        sys.exit(1)
+    print("Nội dung hợp lệ.")
