@@ -100,8 +100,7 @@ WEBSITE_LINKS = [
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "documents/files", "extra/robots.txt"]
-EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+STATIC_PATHS = ["images", "documents/files"]
 IGNORE_FILES = [".#*", "README.md"]
 DEFAULT_DATE_FORMAT = "dd/MM/yyyy"  # Babel pattern (see portal_theme filters)
 READING_WPM = 220
@@ -192,3 +191,5 @@ COUNTER_URL = ""
 
 # Titles and metadata are text, not HTML: escape everything, mark HTML with |safe.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# --- Feature settings: each feature keeps its block below and adds its plugin. ---

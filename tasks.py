@@ -156,3 +156,9 @@ def check(c):
         report(problems)
         sys.exit(1)
     print("Nội dung hợp lệ.")
+
+
+@task(name="serve-portal")
+def serve_portal(c):
+    """`make serve`: serve the built demo portal at http://127.0.0.1:8000/"""
+    serve(c)

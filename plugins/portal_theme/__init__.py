@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pelican import signals
 
 from plugins import vietnamese
@@ -37,6 +39,22 @@ def add_filters(generator):
         generator.settings.get("SITEURL", ""), path)
 
 
+def link_neighbours(articles) -> None:
+    """Newer/older article of the same category (``articles`` newest first)."""
+    for i, art in enumerate(articles):
+        art.newer_in_category = articles[i - 1] if i > 0 else None
+        art.older_in_category = articles[i + 1] if i + 1 < len(articles) else None
+
+
+def write_robots(pelican):
+    """robots.txt with the absolute sitemap URL of this build."""
+    siteurl = pelican.settings.get("SITEURL", "")
+    lines = ["User-agent: *", f"Disallow: /{pelican.settings['DRAFT_URL'].split('/')[0]}/", "Allow: /", "",
+             f"Sitemap: {seo.absolute(siteurl, 'sitemap.xml') if siteurl else '/sitemap.xml'}", ""]
+    with open(os.path.join(pelican.output_path, "robots.txt"), "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+
+
 def add_portal_context(generator):
     """Categories in configured menu order, with descriptions and newest articles."""
     settings = generator.settings
@@ -52,6 +70,8 @@ def add_portal_context(generator):
             "category": cat,
             "articles": arts,  # Pelican sorts these newest first
         })
+    for _, arts in generator.categories:
+        link_neighbours(arts)
     featured = [a for a in generator.articles if getattr(a, "featured", False) is True]
     generator.context["portal_categories"] = portal_categories
     generator.context["category_info"] = {c["slug"]: c for c in portal_categories}
@@ -62,3 +82,4 @@ def add_portal_context(generator):
 def register():
     signals.generator_init.connect(add_filters)
     signals.article_generator_finalized.connect(add_portal_context)
+    signals.finalized.connect(write_robots)

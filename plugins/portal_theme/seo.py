@@ -6,7 +6,7 @@ from .filters import iso, plain_text, static_url
 
 
 def absolute(siteurl: str, path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
+    if path and path.startswith(("http://", "https://")):
         return path
     return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
 

@@ -1,0 +1,329 @@
+"""Văn bản (legal documents): reading, the Document model, status and relations.
+
+Pure: no Pelican. A document is a Markdown file under ``content/documents/`` whose
+YAML front-matter holds the register fields; its slug is the file name (or ``slug:``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import fnmatch
+import os
+import re
+
+from babel.numbers import format_decimal
+
+from plugins import vietnamese
+from plugins.content_contract import frontmatter
+
+REQUIRED = ("so_ky_hieu", "title", "loai_van_ban", "co_quan_ban_hanh", "nguoi_ky",
+            "linh_vuc", "ngay_ban_hanh", "ngay_hieu_luc", "files")
+OPTIONAL = ("ngay_het_hieu_luc", "thay_the", "lien_quan", "slug", "summary")
+FIELDS = set(REQUIRED) | set(OPTIONAL)
+
+# Document types of Decree 30/2020/NĐ-CP (administrative) plus the usual legal ones.
+DEFAULT_TYPES = [
+    "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo",
+    "Hướng dẫn", "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo",
+    "Biên bản", "Tờ trình", "Hợp đồng", "Công văn", "Công điện", "Bản ghi nhớ",
+    "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép",
+    "Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Thư công",
+]
+
+STATUS_ACTIVE = "Còn hiệu lực"
+STATUS_EXPIRED = "Hết hiệu lực"
+STATUS_PENDING = "Chưa có hiệu lực"
+
+FILE_TYPES = {
+    "pdf": "PDF", "doc": "Word", "docx": "Word", "xls": "Excel", "xlsx": "Excel",
+    "odt": "OpenDocument", "ods": "OpenDocument", "zip": "ZIP", "rar": "RAR",
+    "jpg": "JPEG", "jpeg": "JPEG", "png": "PNG",
+}
+MIME_TYPES = {
+    "pdf": "application/pdf", "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "zip": "application/zip", "rar": "application/vnd.rar",
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+}
+
+_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@dataclasses.dataclass
+class Attachment:
+    name: str  # path under the attachments folder, e.g. "152-kh-ubnd.pdf"
+    title: str  # link text
+    size: int  # bytes
+    url: str  # site-relative, e.g. "documents/files/152-kh-ubnd.pdf"
+
+    @property
+    def ext(self) -> str:
+        return os.path.splitext(self.name)[1].lstrip(".").lower()
+
+    @property
+    def type_label(self) -> str:
+        return FILE_TYPES.get(self.ext, self.ext.upper() or "Tệp")
+
+    @property
+    def mime(self) -> str:
+        return MIME_TYPES.get(self.ext, "application/octet-stream")
+
+    @property
+    def size_label(self) -> str:
+        return human_size(self.size)
+
+    @property
+    def count_path(self) -> str:
+        return "/" + self.url
+
+
+@dataclasses.dataclass(eq=False)
+class Document:
+    slug: str
+    source_path: str
+    so_ky_hieu: str
+    title: str  # trích yếu
+    loai_van_ban: str
+    co_quan_ban_hanh: str
+    nguoi_ky: str
+    linh_vuc: list[str]
+    ngay_ban_hanh: datetime.date
+    ngay_hieu_luc: datetime.date
+    ngay_het_hieu_luc: datetime.date | None
+    files: list[Attachment]
+    thay_the: list[str]
+    lien_quan: list[str]
+    body: str = ""
+    summary: str = ""
+    url: str = ""
+    save_as: str = ""
+    # Filled by Library: the other side of every link, and the status at build time.
+    hieu_luc: str = STATUS_ACTIVE  # not `status`: pelican-sitemap drops objects whose status != "published"
+    date: datetime.datetime | None = None  # issue date with time zone, set by the glue
+    replaces: list["Document"] = dataclasses.field(default_factory=list)
+    replaced_by: list["Document"] = dataclasses.field(default_factory=list)
+    related: list["Document"] = dataclasses.field(default_factory=list)
+    same_type: list["Document"] = dataclasses.field(default_factory=list)
+    same_issuer: list["Document"] = dataclasses.field(default_factory=list)
+    content: str = ""  # body as HTML, set by the glue
+
+    @property
+    def year(self) -> int:
+        return self.ngay_ban_hanh.year
+
+    @property
+    def count_path(self) -> str:
+        return "/" + self.url
+
+    @property
+    def expired(self) -> bool:
+        return self.hieu_luc == STATUS_EXPIRED
+
+    def sort_key(self):
+        return (self.ngay_ban_hanh, self.so_ky_hieu)
+
+
+def human_size(n: int) -> str:
+    """Vietnamese file size: 1536 -> '1,5 KB'."""
+    if n < 1024:
+        return f"{n} byte"
+    for unit in ("KB", "MB", "GB"):
+        n /= 1024
+        if n < 1024 or unit == "GB":
+            return f"{format_decimal(round(n, 1), format='#,##0.#', locale='vi')} {unit}"
+    raise AssertionError("unreachable")
+
+
+def parse_date(value) -> datetime.date:
+    """YAML date, '2024-05-17' or '17/05/2024'; ValueError otherwise."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    m = _ISO_RE.match(text)
+    if m:
+        return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _VN_RE.match(text)
+    if m:
+        return datetime.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    raise ValueError(text)
+
+
+def as_list(value) -> list:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def attachment_spec(item) -> tuple[str, str]:
+    """(file name, link text) from 'x.pdf' or {file: x.pdf, title: ...}."""
+    if isinstance(item, dict):
+        return str(item.get("file") or "").strip(), str(item.get("title") or "").strip()
+    return str(item).strip(), ""
+
+
+def slug_of(src: frontmatter.SourceFile) -> str:
+    explicit = src.meta.get("slug")
+    if explicit:
+        return str(explicit).strip()
+    return vietnamese.slugify(os.path.splitext(os.path.basename(src.abs_path or src.path))[0])
+
+
+def number_key(so_ky_hieu: str) -> str:
+    """Số ký hiệu compared loosely: case, spaces, diacritics and the 'Số' prefix ignored."""
+    text = vietnamese.fold(vietnamese.normalize(str(so_ky_hieu))).upper()
+    text = re.sub(r"^SO\s*[:.]?\s*", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+def display_path(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def load_sources(folder: str, ignore: list[str] | None = None,
+                 skip: list[str] | None = None) -> list[frontmatter.SourceFile]:
+    """Every .md under folder (sorted), except the subfolders in skip (absolute)."""
+    ignore = ignore or []
+    skip = {os.path.abspath(s) for s in (skip or [])}
+    out = []
+    if not os.path.isdir(folder):
+        return out
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not any(fnmatch.fnmatch(d, p) for p in ignore)
+            and os.path.abspath(os.path.join(dirpath, d)) not in skip
+        )
+        for name in sorted(filenames):
+            if name.endswith(".md") and not any(fnmatch.fnmatch(name, p) for p in ignore):
+                path = os.path.join(dirpath, name)
+                with open(path, encoding="utf-8") as fh:
+                    out.append(frontmatter.parse(fh.read(), display_path(path), path))
+    return out
+
+
+def from_source(src: frontmatter.SourceFile, files_dir: str, files_url: str) -> Document:
+    """Build a Document from a source that passed validation."""
+    m = src.meta
+    files = []
+    for item in as_list(m.get("files")):
+        name, title = attachment_spec(item)
+        full = os.path.join(files_dir, name)
+        files.append(Attachment(name=name, title=title or os.path.basename(name),
+                                size=os.path.getsize(full),
+                                url=f"{files_url.strip('/')}/{name}"))
+    het = m.get("ngay_het_hieu_luc")
+    return Document(
+        slug=slug_of(src),
+        source_path=src.path,
+        so_ky_hieu=vietnamese.normalize(str(m["so_ky_hieu"]).strip()),
+        title=vietnamese.normalize(str(m["title"]).strip()),
+        loai_van_ban=vietnamese.normalize(str(m["loai_van_ban"]).strip()),
+        co_quan_ban_hanh=vietnamese.normalize(str(m["co_quan_ban_hanh"]).strip()),
+        nguoi_ky=vietnamese.normalize(str(m["nguoi_ky"]).strip()),
+        linh_vuc=[vietnamese.normalize(str(x).strip()) for x in as_list(m.get("linh_vuc"))],
+        ngay_ban_hanh=parse_date(m["ngay_ban_hanh"]),
+        ngay_hieu_luc=parse_date(m["ngay_hieu_luc"]),
+        ngay_het_hieu_luc=parse_date(het) if het not in (None, "") else None,
+        files=files,
+        thay_the=[str(s).strip() for s in as_list(m.get("thay_the"))],
+        lien_quan=[str(s).strip() for s in as_list(m.get("lien_quan"))],
+        body=src.body.strip(),
+        summary=str(m.get("summary") or "").strip(),
+    )
+
+
+def status_on(doc: Document, today: datetime.date) -> str:
+    """Còn / Hết / Chưa có hiệu lực on `today`.
+
+    A document is out of force after its own end date, or once a document that
+    replaces it has come into force.
+    """
+    if doc.ngay_hieu_luc > today:
+        return STATUS_PENDING
+    if doc.ngay_het_hieu_luc is not None and doc.ngay_het_hieu_luc <= today:
+        return STATUS_EXPIRED
+    if any(r.ngay_hieu_luc <= today for r in doc.replaced_by):
+        return STATUS_EXPIRED
+    return STATUS_ACTIVE
+
+
+class Library:
+    """All documents, newest first, with links resolved in both directions."""
+
+    def __init__(self, docs: list[Document], today: datetime.date, url_pattern: str = "van-ban/{slug}.html",
+                 neighbours: int = 5):
+        self.documents = sorted(docs, key=Document.sort_key, reverse=True)
+        self.by_slug = {d.slug: d for d in self.documents}
+        for d in self.documents:
+            d.url = url_pattern.format(slug=d.slug)
+            d.save_as = d.url
+            d.replaces, d.replaced_by, d.related = [], [], []
+        for d in self.documents:
+            for slug in d.thay_the:
+                target = self.by_slug.get(slug)
+                if target is not None and target is not d:
+                    d.replaces.append(target)
+                    target.replaced_by.append(d)
+            for slug in d.lien_quan:
+                target = self.by_slug.get(slug)
+                if target is not None and target is not d:
+                    _add(d.related, target)
+                    _add(target.related, d)
+        for d in self.documents:
+            d.related.sort(key=Document.sort_key, reverse=True)
+            d.replaced_by.sort(key=Document.sort_key, reverse=True)
+            d.hieu_luc = status_on(d, today)
+            d.same_type = [o for o in self.documents
+                           if o is not d and o.loai_van_ban == d.loai_van_ban][:neighbours]
+            d.same_issuer = [o for o in self.documents
+                             if o is not d and o.co_quan_ban_hanh == d.co_quan_ban_hanh][:neighbours]
+
+    def facets(self) -> dict[str, list]:
+        """Filter choices: types, issuers and fields by name, years newest first."""
+        return {
+            "types": sorted({d.loai_van_ban for d in self.documents}, key=_vi_key),
+            "issuers": sorted({d.co_quan_ban_hanh for d in self.documents}, key=_vi_key),
+            "fields": sorted({f for d in self.documents for f in d.linh_vuc}, key=_vi_key),
+            "years": sorted({d.year for d in self.documents}, reverse=True),
+        }
+
+    def pages(self, per_page: int) -> list[list[Document]]:
+        per_page = max(1, int(per_page))
+        docs = self.documents
+        return [docs[i:i + per_page] for i in range(0, len(docs), per_page)] or [[]]
+
+    def index_rows(self) -> list[dict]:
+        """Compact rows for the client-side filter (one JSON file for all pages)."""
+        return [{
+            "u": d.url, "n": d.so_ky_hieu, "t": d.title, "l": d.loai_van_ban,
+            "c": d.co_quan_ban_hanh, "f": d.linh_vuc, "d": d.ngay_ban_hanh.isoformat(),
+            "s": d.hieu_luc,
+        } for d in self.documents]
+
+    def counter_paths(self) -> list[str]:
+        paths = []
+        for d in self.documents:
+            paths.append(d.count_path)
+            paths.extend(a.count_path for a in d.files)
+        return paths
+
+
+def _add(items: list, doc) -> None:
+    if doc not in items:
+        items.append(doc)
+
+
+def _vi_key(text: str):
+    # Alphabetical the Vietnamese way is close enough to folded order plus the original.
+    return (vietnamese.fold(text).lower(), text)

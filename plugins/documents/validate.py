@@ -1,0 +1,197 @@
+"""Validation of văn bản: every problem at once, as ``path:line: problem — fix``.
+
+Pure: no Pelican. ``check(settings)`` is registered in the ``CONTENT_CHECKS`` setting,
+so `invoke check` and every build report document problems with article problems.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+
+from plugins import vietnamese
+from plugins.content_contract.frontmatter import Problem, SourceFile
+
+from . import model
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+LABELS = {
+    "so_ky_hieu": "số ký hiệu",
+    "title": "trích yếu",
+    "loai_van_ban": "loại văn bản",
+    "co_quan_ban_hanh": "cơ quan ban hành",
+    "nguoi_ky": "người ký",
+    "linh_vuc": "lĩnh vực",
+    "ngay_ban_hanh": "ngày ban hành",
+    "ngay_hieu_luc": "ngày có hiệu lực",
+    "ngay_het_hieu_luc": "ngày hết hiệu lực",
+    "files": "tệp đính kèm",
+}
+EXAMPLES = {
+    "so_ky_hieu": "so_ky_hieu: \"152/KH-UBND\"",
+    "title": "title: \"Kế hoạch triển khai ...\"",
+    "loai_van_ban": "loai_van_ban: Kế hoạch",
+    "co_quan_ban_hanh": "co_quan_ban_hanh: UBND huyện Nậm Păng",
+    "nguoi_ky": "nguoi_ky: Lò Văn Thắng",
+    "linh_vuc": "linh_vuc: [Nông nghiệp]",
+    "ngay_ban_hanh": "ngay_ban_hanh: 2024-05-17",
+    "ngay_hieu_luc": "ngay_hieu_luc: 2024-05-17",
+    "files": "files: [ten-tep.pdf] (tệp đặt trong content/documents/files/)",
+}
+
+
+def settings_paths(settings) -> tuple[str, str, str]:
+    """(documents folder, attachments folder, attachments URL) from settings."""
+    root = settings["PATH"]
+    docs = os.path.join(root, settings.get("DOCUMENTS_PATH", "documents"))
+    files_rel = settings.get("DOCUMENTS_FILES_PATH", "documents/files")
+    return docs, os.path.join(root, files_rel), files_rel
+
+
+def load(settings) -> list[SourceFile]:
+    docs_dir, files_dir, _ = settings_paths(settings)
+    return model.load_sources(docs_dir, settings.get("IGNORE_FILES", []), skip=[files_dir])
+
+
+def check(settings) -> list[Problem]:
+    """All problems in content/documents (the CONTENT_CHECKS entry point)."""
+    _, files_dir, _ = settings_paths(settings)
+    types = settings.get("DOCUMENT_TYPES") or model.DEFAULT_TYPES
+    return check_sources(load(settings), files_dir, types)
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"có phải ý bạn là '{close[0]}'?" if close else ""
+
+
+def _line(src: SourceFile, key: str) -> int:
+    return src.lines.get(key, 1)
+
+
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (list, tuple, dict)):
+        return len(value) == 0
+    return not str(value).strip()
+
+
+def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -> list[Problem]:
+    out: list[Problem] = []
+    known_types = {vietnamese.normalize(t) for t in types}
+    by_slug: dict[str, SourceFile] = {}
+    by_number: dict[tuple, SourceFile] = {}
+    for src in sources:
+        out.extend(src.problems)
+        if not src.meta:
+            continue
+        m = src.meta
+        for key in m:
+            if key not in model.FIELDS:
+                out.append(Problem(src.path, _line(src, key), f"trường không được hỗ trợ '{key}'",
+                                   _suggest(key, model.FIELDS) or "xóa dòng này hoặc xem docs/editors.md"))
+        for key in model.REQUIRED:
+            if _blank(m.get(key)):
+                what = "thiếu" if key not in m else "để trống"
+                out.append(Problem(src.path, _line(src, key), f"{what} {LABELS[key]} '{key}'",
+                                   f"thêm dòng '{EXAMPLES[key]}'"))
+        for key in ("so_ky_hieu", "title", "loai_van_ban", "co_quan_ban_hanh", "nguoi_ky"):
+            if not _blank(m.get(key)) and not isinstance(m[key], (str, int, float)):
+                out.append(Problem(src.path, _line(src, key), f"{LABELS[key]} '{key}' phải là một dòng chữ",
+                                   f"viết dạng '{EXAMPLES[key]}'"))
+        loai = m.get("loai_van_ban")
+        if isinstance(loai, str) and loai.strip() and vietnamese.normalize(loai.strip()) not in known_types:
+            hint = _suggest(vietnamese.normalize(loai.strip()), known_types)
+            out.append(Problem(src.path, _line(src, "loai_van_ban"),
+                               f"loại văn bản không có trong danh sách: '{loai}'",
+                               hint or "dùng tên loại như Quyết định, Kế hoạch, Công văn, Thông báo, Báo cáo "
+                                       "(danh sách đầy đủ: DOCUMENT_TYPES)"))
+        for item in model.as_list(m.get("linh_vuc")):
+            if not isinstance(item, str) or not item.strip():
+                out.append(Problem(src.path, _line(src, "linh_vuc"), f"lĩnh vực không hợp lệ: {item!r}",
+                                   "viết danh sách tên lĩnh vực, ví dụ 'linh_vuc: [Nông nghiệp, Đất đai]'"))
+        dates = {}
+        for key in ("ngay_ban_hanh", "ngay_hieu_luc", "ngay_het_hieu_luc"):
+            value = m.get(key)
+            if _blank(value):
+                continue
+            try:
+                dates[key] = model.parse_date(value)
+            except ValueError:
+                out.append(Problem(src.path, _line(src, key), f"không đọc được {LABELS[key]} '{key}: {value}'",
+                                   "viết theo dạng năm-tháng-ngày, ví dụ '2024-05-17'"))
+        issued, effective, ends = (dates.get(k) for k in ("ngay_ban_hanh", "ngay_hieu_luc", "ngay_het_hieu_luc"))
+        if issued and effective and effective < issued:
+            out.append(Problem(src.path, _line(src, "ngay_hieu_luc"),
+                               f"ngày có hiệu lực ({effective:%d/%m/%Y}) trước ngày ban hành ({issued:%d/%m/%Y})",
+                               "văn bản chỉ có hiệu lực từ ngày ban hành trở đi; kiểm tra lại hai ngày"))
+        if effective and ends and ends <= effective:
+            out.append(Problem(src.path, _line(src, "ngay_het_hieu_luc"),
+                               f"ngày hết hiệu lực ({ends:%d/%m/%Y}) không sau ngày có hiệu lực ({effective:%d/%m/%Y})",
+                               "kiểm tra lại hai ngày, hoặc bỏ dòng 'ngay_het_hieu_luc'"))
+        _check_files(src, files_dir, out)
+        slug = model.slug_of(src)
+        if "slug" in m and not SLUG_RE.match(slug):
+            out.append(Problem(src.path, _line(src, "slug"), f"slug không hợp lệ '{slug}'",
+                               f"chỉ dùng chữ thường không dấu, số và '-', ví dụ '{vietnamese.slugify(slug)}'"))
+        if slug:
+            other = by_slug.get(slug)
+            if other is not None:
+                out.append(Problem(src.path, _line(src, "slug") if "slug" in m else 1,
+                                   f"trùng đường dẫn với {other.path} (cùng slug '{slug}')",
+                                   "đổi tên tệp hoặc đặt 'slug:' khác"))
+            else:
+                by_slug[slug] = src
+        number = m.get("so_ky_hieu")
+        if not _blank(number) and issued:
+            # Numbers restart every year; the issuing body is part of the identity too.
+            key = (model.number_key(number), issued.year,
+                   vietnamese.fold(vietnamese.normalize(str(m.get("co_quan_ban_hanh") or ""))).lower().strip())
+            other = by_number.get(key)
+            if other is not None:
+                out.append(Problem(src.path, _line(src, "so_ky_hieu"),
+                                   f"trùng số ký hiệu '{number}' với {other.path}:{_line(other, 'so_ky_hieu')} "
+                                   f"(cùng cơ quan, cùng năm {issued.year})",
+                                   "mỗi văn bản một số ký hiệu; kiểm tra lại số hoặc xóa tệp trùng"))
+            else:
+                by_number[key] = src
+    for src in sources:
+        if not src.meta:
+            continue
+        own = model.slug_of(src)
+        for key, what in (("thay_the", "thay thế"), ("lien_quan", "liên quan")):
+            for ref in model.as_list(src.meta.get(key)):
+                ref = str(ref).strip()
+                if ref == own:
+                    out.append(Problem(src.path, _line(src, key), f"văn bản không thể {what} chính nó ('{ref}')",
+                                       "xóa slug này khỏi danh sách"))
+                elif ref not in by_slug:
+                    out.append(Problem(src.path, _line(src, key),
+                                       f"'{key}' nhắc tới văn bản không tồn tại '{ref}'",
+                                       _suggest(ref, by_slug)
+                                       or "dùng slug của văn bản: tên tệp trong content/documents/, bỏ '.md'"))
+    return out
+
+
+def _check_files(src: SourceFile, files_dir: str, out: list) -> None:
+    files_root = os.path.realpath(files_dir)
+    for item in model.as_list(src.meta.get("files")):
+        name, _title = model.attachment_spec(item)
+        if not name:
+            out.append(Problem(src.path, _line(src, "files"), f"tệp đính kèm không hợp lệ: {item!r}",
+                               "viết tên tệp, ví dụ 'files: [152-kh-ubnd.pdf]' "
+                               "hoặc '- {file: 152-kh-ubnd.pdf, title: \"Phụ lục\"}'"))
+            continue
+        full = os.path.realpath(os.path.join(files_dir, name))
+        if os.path.isabs(name) or not full.startswith(files_root + os.sep):
+            out.append(Problem(src.path, _line(src, "files"), f"tệp đính kèm nằm ngoài thư mục văn bản: {name}",
+                               "đặt tệp trong content/documents/files/ và chỉ ghi tên tệp"))
+        elif not os.path.isfile(full):
+            hint = ""
+            if os.path.isdir(files_dir):
+                hint = _suggest(name, os.listdir(files_dir))
+            out.append(Problem(src.path, _line(src, "files"), f"không tìm thấy tệp đính kèm: {name}",
+                               hint or "đặt tệp trong content/documents/files/ (phân biệt chữ hoa/thường)"))

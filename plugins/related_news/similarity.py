@@ -1,0 +1,474 @@
+"""Related-news ranking: Vietnamese syllable TF-IDF, blended score, chunked sparse top-k.
+
+Pure (no Pelican): takes ``Doc`` records, returns slugs. The glue in ``__init__.py``
+turns them back into articles.
+
+Pipeline
+1. Tokens: syllables from the shared ``plugins.vietnamese`` module (NFC + tone
+   placement, so "hoà" == "hòa"), unigrams and bigrams that never cross punctuation.
+2. Counts per article are cached by content hash (``CountCache``), so a rebuild
+   after one edit tokenises one article.
+3. TF-IDF (scikit-learn's ``TfidfTransformer``, sublinear tf, L2) after a
+   document-frequency cut (``min_df``/``max_df``) instead of a stopword list; each
+   vector keeps its ``top_terms`` heaviest terms (Lucene "more like this" does the
+   same) which keeps the sparse product sparse on big archives.
+4. Candidates: chunked sparse products ``X[chunk] @ X.T`` (text) and ``T[chunk] @ T.T``
+   (tags weighted by rarity), restricted to the date window allowed by ``max_age_days``,
+   top ``pool`` per row taken on the sparse entries: never all pairs in Python.
+5. Rerank the pool with same-category and recency bonuses, drop near-duplicates
+   (text cosine >= ``near_duplicate``), break ties by date (newer first) then slug.
+6. Editor overrides: ``related`` pinned first, ``related_exclude``, ``no_related``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import math
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+from plugins import vietnamese
+
+ANALYZER_VERSION = "syl12-v1"  # bump when analyze() changes: invalidates caches
+_BREAK_CHARS = set(".,;:!?…()[]{}\"“”‘’«»/|–—")
+
+
+@dataclasses.dataclass
+class Config:
+    k: int = 5                      # items per list
+    w_text: float = 1.0             # text cosine weight
+    w_tags: float = 0.4             # idf-weighted tag cosine weight
+    w_category: float = 0.05        # bonus when both share the category
+    w_recency: float = 0.1          # bonus * 2^(-gap / half_life)
+    recency_half_life_days: float = 90.0
+    max_age_days: float | None = 730.0   # never relate articles further apart than this
+    near_duplicate: float = 0.85    # text cosine at or above: a repost, dropped
+    min_score: float = 0.05         # text+tag score below this is not "related"
+    min_df: int = 2                 # a term in one article cannot relate two
+    max_df: float = 0.5             # terms in more than this share of articles are cut
+    tag_max_df: float = 0.2         # same cut for tags (Hugo's cardinalityThreshold idea)
+    top_terms: int = 80             # terms kept per vector
+    pool: int = 40                  # candidates per article before reranking
+    chunk_size: int = 2000          # rows per sparse product
+
+    @classmethod
+    def from_settings(cls, values: dict | None) -> "Config":
+        values = dict(values or {})
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise ValueError(f"RELATED_NEWS: unknown keys {unknown}; known: {sorted(names)}")
+        return cls(**values)
+
+
+@dataclasses.dataclass
+class Doc:
+    slug: str
+    title: str
+    text: str                        # summary + body as plain text (title is added)
+    date: datetime.datetime
+    category: str
+    tags: Sequence[str] = ()
+    related: Sequence[str] = ()
+    related_exclude: Sequence[str] = ()
+    no_related: bool = False
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title}.\n{self.text}"
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.title, self.text)
+
+
+@dataclasses.dataclass
+class Result:
+    related: dict[str, list[str]]
+    may_interest: dict[str, list[str]]
+    duplicates: dict[str, list[str]]
+    stats: dict
+
+
+# --- tokens -------------------------------------------------------------------
+
+@lru_cache(maxsize=1 << 18)
+def _chunk(chunk: str) -> tuple[tuple[str, ...], bool, bool]:
+    """Syllables of one whitespace-separated chunk, and whether it opens/closes a phrase."""
+    inner = any(ch in _BREAK_CHARS for ch in chunk[1:-1])
+    syl = tuple(vietnamese.syllables(chunk))
+    if inner and len(syl) > 1:  # "a,b": keep it simple, no bigram across
+        return syl, True, True
+    return syl, chunk[0] in _BREAK_CHARS, chunk[-1] in _BREAK_CHARS
+
+
+def analyze(text: str) -> list[str]:
+    """Syllable unigrams and bigrams ("nông", "nông thôn"); bigrams stop at punctuation."""
+    out: list[str] = []
+    prev = None
+    for chunk in text.split():
+        syl, opens, closes = _chunk(chunk)
+        if opens:
+            prev = None
+        for s in syl:
+            out.append(s)
+            if prev is not None:
+                out.append(prev + " " + s)
+            prev = s
+        if closes or not syl:
+            prev = None
+    return out
+
+
+def content_hash(title: str, text: str) -> str:
+    h = hashlib.sha1(ANALYZER_VERSION.encode())
+    h.update(b"\0" + title.encode("utf-8") + b"\0" + text.encode("utf-8"))
+    return h.hexdigest()
+
+
+def count_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
+    """Token counts with scikit-learn's CountVectorizer over our analyzer."""
+    if not texts:
+        return sp.csr_matrix((0, 0), dtype=np.int32), []
+    cv = CountVectorizer(analyzer=analyze, dtype=np.int32)
+    m = cv.fit_transform(texts).tocsr()
+    return m, list(cv.get_feature_names_out())
+
+
+class CountCache:
+    """Per-article token counts keyed by content hash, in one pickle under CACHE_PATH.
+
+    Holds a vocabulary and a CSR count matrix whose rows are hashes. ``counts()``
+    tokenises only texts whose hash is missing; ``save()`` keeps only the rows
+    used by the last call, so deleted articles do not accumulate.
+    """
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.vocab: list[str] = []
+        self.rows: dict[str, int] = {}
+        self.matrix = sp.csr_matrix((0, 0), dtype=np.int32)
+        self.last: dict = {}
+        if path and os.path.exists(path):
+            try:
+                with open(path, "rb") as fh:
+                    data = pickle.load(fh)
+                if data.get("version") == ANALYZER_VERSION:
+                    self.vocab = data["vocab"]
+                    self.rows = {h: i for i, h in enumerate(data["hashes"])}
+                    self.matrix = data["matrix"]
+            except Exception:  # a broken cache is rebuilt, never fatal
+                self.vocab, self.rows = [], {}
+                self.matrix = sp.csr_matrix((0, 0), dtype=np.int32)
+
+    def counts(self, items: Sequence[tuple[str, str]]) -> sp.csr_matrix:
+        """Count matrix for ``(hash, text)`` items, in order; columns = ``self.vocab``."""
+        missing: dict[str, str] = {}
+        for h, text in items:
+            if h not in self.rows and h not in missing:
+                missing[h] = text
+        if missing:
+            new, new_vocab = count_matrix(list(missing.values()))
+            index = {t: i for i, t in enumerate(self.vocab)}
+            colmap = np.empty(len(new_vocab), dtype=np.int64)
+            for j, term in enumerate(new_vocab):
+                i = index.get(term)
+                if i is None:
+                    i = index[term] = len(self.vocab)
+                    self.vocab.append(term)
+                colmap[j] = i
+            new = new.tocoo()
+            new = sp.csr_matrix((new.data, (new.row, colmap[new.col])),
+                                shape=(new.shape[0], len(self.vocab)), dtype=np.int32)
+            old = self.matrix
+            old = sp.csr_matrix((old.data, old.indices, old.indptr),
+                                shape=(old.shape[0], len(self.vocab)))
+            base = old.shape[0]
+            for off, h in enumerate(missing):
+                self.rows[h] = base + off
+            self.matrix = sp.vstack([old, new], format="csr", dtype=np.int32)
+        order = np.fromiter((self.rows[h] for h, _ in items), dtype=np.int64, count=len(items))
+        self.last = {"tokenized": len(missing), "cached": len(items) - len(missing),
+                     "used": order}
+        return self.matrix[order]
+
+    def save(self) -> None:
+        if not self.path:
+            return
+        used = self.last.get("used")
+        if used is None:
+            return
+        keep = np.unique(used)
+        m = self.matrix[keep]
+        cols = np.unique(m.indices)  # drop terms no kept row uses
+        remap = np.full(len(self.vocab), -1, dtype=np.int64)
+        remap[cols] = np.arange(len(cols))
+        m = sp.csr_matrix((m.data, remap[m.indices], m.indptr), shape=(m.shape[0], len(cols)))
+        inverse = {i: h for h, i in self.rows.items()}
+        data = {"version": ANALYZER_VERSION, "vocab": [self.vocab[c] for c in cols],
+                "hashes": [inverse[i] for i in keep], "matrix": m}
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path) or ".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)  # atomic: a killed build never leaves half a cache
+
+
+# --- vectors --------------------------------------------------------------------
+
+def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
+          top_terms: int | None = None) -> sp.csr_matrix:
+    """Document-frequency cut, sublinear TF-IDF, optional top-terms pruning; rows L2 = 1."""
+    n = counts.shape[0]
+    if n == 0 or counts.shape[1] == 0:
+        return sp.csr_matrix((n, 0), dtype=np.float32)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = np.flatnonzero((df >= min_df) & (df <= max_df * n))
+    c = counts[:, keep]
+    x = TfidfTransformer(sublinear_tf=True, norm=None).fit_transform(c).tocsr()
+    x = x.astype(np.float32)
+    if top_terms:
+        x = prune_rows(x, top_terms)
+    return normalize_rows(x)
+
+
+def prune_rows(x: sp.csr_matrix, m: int) -> sp.csr_matrix:
+    """Keep the ``m`` largest entries of each row (ties: lower column first)."""
+    x = x.tocsr()
+    x.sort_indices()
+    lengths = np.diff(x.indptr)
+    if lengths.size == 0 or lengths.max() <= m:
+        return x
+    rows = np.repeat(np.arange(x.shape[0]), lengths)
+    order = np.lexsort((x.indices, -x.data, rows))  # by row, weight desc, column
+    rank = np.arange(order.size) - np.repeat(x.indptr[:-1], lengths)
+    keep = order[rank < m]
+    keep.sort()  # back to row/column order
+    out = sp.csr_matrix((x.data[keep], x.indices[keep], np.concatenate([[0], np.cumsum(np.minimum(lengths, m))])),
+                        shape=x.shape)
+    return out
+
+
+def normalize_rows(x: sp.csr_matrix) -> sp.csr_matrix:
+    x = x.tocsr().astype(np.float32)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.diags((1.0 / norms).astype(np.float32)) @ x
+
+
+def tag_matrix(tag_lists: Sequence[Sequence[str]], max_df: float = 1.0) -> sp.csr_matrix:
+    """Tags weighted by rarity: idf = ln(n / df); rows L2-normalised.
+
+    A tag on every article weighs 0; a tag on more than ``max_df`` of them is dropped.
+    """
+    n = len(tag_lists)
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, tags in enumerate(tag_lists):
+        for t in sorted({vietnamese.normalize(str(t)).lower() for t in tags}):
+            rows.append(i)
+            cols.append(vocab.setdefault(t, len(vocab)))
+    m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n, len(vocab)))
+    if not vocab:
+        return m
+    df = np.bincount(m.indices, minlength=len(vocab)).astype(np.float64)
+    idf = np.log(n / np.maximum(df, 1))
+    idf[(df < 2) | (df > max_df * n)] = 0.0
+    m = m @ sp.diags(idf.astype(np.float32))
+    m.eliminate_zeros()
+    return normalize_rows(m)
+
+
+# --- top-k --------------------------------------------------------------------
+
+def _sparse_topk(s: sp.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row top-k of the stored entries of ``s``: (cols, vals), padded with -1/-inf.
+
+    Ties go to the lower column, so results do not depend on storage order.
+    """
+    n = s.shape[0]
+    cols = np.full((n, k), -1, dtype=np.int64)
+    vals = np.full((n, k), -np.inf, dtype=np.float32)
+    if s.nnz == 0:
+        return cols, vals
+    lengths = np.diff(s.indptr)
+    rows = np.repeat(np.arange(n), lengths)
+    order = np.lexsort((s.indices, -s.data, rows))
+    rank = np.arange(order.size) - np.repeat(s.indptr[:-1], lengths)
+    sel = order[rank < k]
+    r = rows[sel]
+    pos = rank[rank < k]
+    cols[r, pos] = s.indices[sel]
+    vals[r, pos] = s.data[sel]
+    return cols, vals
+
+
+def topk(x: sp.csr_matrix, k: int, chunk_size: int = 2000, y: sp.csr_matrix | None = None,
+         exclude_self: bool = True, min_value: float = 0.0,
+         keys: np.ndarray | None = None, max_gap: float | None = None):
+    """Top-k columns of ``x @ y.T`` (``y`` defaults to ``x``), a chunk of rows at a time.
+
+    With sorted ``keys`` (e.g. day numbers) and ``max_gap``, each chunk is multiplied
+    only against the columns whose key can be within ``max_gap`` of a row in it.
+    Only entries > ``min_value`` count. Returns (cols, vals) of shape (n, k).
+    """
+    y = x if y is None else y
+    yt = y.T.tocsr()
+    n = x.shape[0]
+    cols = np.full((n, k), -1, dtype=np.int64)
+    vals = np.full((n, k), -np.inf, dtype=np.float32)
+    for start in range(0, n, chunk_size):
+        end = min(start + chunk_size, n)
+        lo, hi = 0, yt.shape[1]
+        if keys is not None and max_gap is not None:
+            lo = int(np.searchsorted(keys, keys[start] - max_gap, side="left"))
+            hi = int(np.searchsorted(keys, keys[end - 1] + max_gap, side="right"))
+        s = (x[start:end] @ yt[:, lo:hi]).tocsr()
+        _drop(s, start, lo, exclude_self, min_value)
+        c, v = _sparse_topk(s, k)
+        cols[start:end] = np.where(c >= 0, c + lo, -1)
+        vals[start:end] = v
+    return cols, vals
+
+
+def _drop(s: sp.csr_matrix, start: int, lo: int, exclude_self: bool, min_value: float):
+    rows = np.repeat(np.arange(s.shape[0]), np.diff(s.indptr))
+    bad = s.data <= min_value
+    if exclude_self:
+        bad |= (s.indices + lo) == (rows + start)
+    if bad.any():
+        s.data[bad] = 0
+        s.eliminate_zeros()
+
+
+# --- ranking --------------------------------------------------------------------
+
+def _days(d: datetime.datetime) -> float:
+    return d.timestamp() / 86400.0
+
+
+def compute(docs: Sequence[Doc], config: Config | None = None,
+            cache: CountCache | None = None) -> Result:
+    """Related and "may interest" slugs for every doc."""
+    cfg = config or Config()
+    # Canonical order (date, slug): results never depend on the input order.
+    docs = sorted(docs, key=lambda d: (_days(d.date), d.slug))
+    n = len(docs)
+    slugs = [d.slug for d in docs]
+    if n == 0:
+        return Result({}, {}, {}, {"articles": 0})
+    cache = cache or CountCache(None)
+    counts = cache.counts([(d.hash, d.full_text) for d in docs])
+    x = tfidf(counts, cfg.min_df, cfg.max_df, cfg.top_terms)
+    t = tag_matrix([d.tags for d in docs], cfg.tag_max_df)
+    days = np.array([_days(d.date) for d in docs])
+    cats = np.unique([d.category for d in docs], return_inverse=True)[1]
+    slug_rank = np.argsort(np.argsort(np.array(slugs, dtype=object)))
+    max_gap = cfg.max_age_days
+
+    pool = max(cfg.pool, cfg.k * 3)
+    cand = np.full((n, pool), -1, dtype=np.int64)
+    base = np.full((n, pool), -np.inf, dtype=np.float32)
+    dup_pairs: list[tuple[int, int]] = []
+    xt, tt = x.T.tocsr(), t.T.tocsr()
+    for start in range(0, n, cfg.chunk_size):
+        end = min(start + cfg.chunk_size, n)
+        lo, hi = 0, n
+        if max_gap is not None:
+            lo = int(np.searchsorted(days, days[start] - max_gap, side="left"))
+            hi = int(np.searchsorted(days, days[end - 1] + max_gap, side="right"))
+        s_text = (x[start:end] @ xt[:, lo:hi]).tocsr()
+        s_tag = (t[start:end] @ tt[:, lo:hi]).tocsr()
+        _drop(s_text, start, lo, True, 0.0)
+        _drop(s_tag, start, lo, True, 0.0)
+        # Near-duplicates: reposted stories, kept out of every list.
+        rows = np.repeat(np.arange(end - start), np.diff(s_text.indptr))
+        dup = s_text.data >= cfg.near_duplicate
+        if dup.any():
+            dup_pairs.extend(zip((rows[dup] + start).tolist(), (s_text.indices[dup] + lo).tolist()))
+            s_text.data[dup] = 0
+            s_text.eliminate_zeros()
+        s = (s_text * cfg.w_text + s_tag * cfg.w_tags).tocsr()
+        _drop(s, 0, 0, False, cfg.min_score - 1e-9)
+        c, v = _sparse_topk(s, pool)
+        cand[start:end] = np.where(c >= 0, c + lo, -1)
+        base[start:end] = v
+
+    # Rerank the pool with category and recency bonuses; all vectorised.
+    valid = cand >= 0
+    safe = np.where(valid, cand, 0)
+    gap = np.abs(days[safe] - days[:, None])
+    score = base.astype(np.float64)
+    score += cfg.w_category * (cats[safe] == cats[:, None])
+    score += cfg.w_recency * np.exp2(-gap / cfg.recency_half_life_days)
+    if max_gap is not None:
+        valid &= gap <= max_gap
+    score = np.where(valid, np.round(score, 6), -np.inf)
+    # Order: score desc, then newer first, then slug; invalid last.
+    order = np.lexsort((slug_rank[safe], -days[safe], -score), axis=1)
+    cand = np.take_along_axis(np.where(valid, cand, -1), order, axis=1)
+
+    index = {s: i for i, s in enumerate(slugs)}
+    dups: dict[int, set[int]] = {}
+    for a, b in dup_pairs:
+        dups.setdefault(a, set()).add(b)
+        dups.setdefault(b, set()).add(a)
+    no_dups: set[int] = set()
+    related: dict[str, list[str]] = {}
+    may: dict[str, list[str]] = {}
+    k = cfg.k
+    for i, d in enumerate(docs):
+        if d.no_related:
+            related[d.slug], may[d.slug] = [], []
+            continue
+        excluded = {index[s] for s in d.related_exclude if s in index} | {i}
+        auto_excluded = excluded | dups.get(i, no_dups)
+        pinned = []
+        for s in d.related:
+            j = index.get(s)
+            if j is not None and j not in excluded and j not in pinned:
+                pinned.append(j)
+        auto = [j for j in cand[i].tolist() if j >= 0 and j not in auto_excluded]
+        rel = pinned[:k]
+        for j in auto:
+            if len(rel) >= k:
+                break
+            if j not in rel:
+                rel.append(j)
+        taken = set(rel)
+        other = [j for j in auto if cats[j] != cats[i] and j not in taken][:k]
+        related[d.slug] = [slugs[j] for j in rel]
+        may[d.slug] = [slugs[j] for j in other]
+    duplicates = {slugs[a]: sorted(slugs[b] for b in bs) for a, bs in dups.items()}
+    stats = {"articles": n, "terms": x.shape[1], "tags": t.shape[1],
+             "tokenized": cache.last.get("tokenized", n), "cached": cache.last.get("cached", 0),
+             "near_duplicates": len(duplicates)}
+    return Result(related, may, duplicates, stats)
+
+
+def same_category(docs: Iterable[Doc], k: int = 5) -> dict[str, list[str]]:
+    """Newest ``k`` articles of each article's category, excluding itself."""
+    by_cat: dict[str, list[Doc]] = {}
+    for d in docs:
+        by_cat.setdefault(d.category, []).append(d)
+    out: dict[str, list[str]] = {}
+    for group in by_cat.values():
+        group.sort(key=lambda d: (-_days(d.date), d.slug))
+        head = [d.slug for d in group[: k + 1]]
+        for d in group:
+            out[d.slug] = [s for s in head if s != d.slug][:k]
+    return out
+
+
+def recency_bonus(gap_days: float, cfg: Config) -> float:
+    """The recency term of the score, for docs and tests."""
+    return cfg.w_recency * math.pow(2.0, -gap_days / cfg.recency_half_life_days)
