@@ -161,7 +161,7 @@ MARKDOWN = {
 # --- Theme ------------------------------------------------------------------
 THEME = os.path.join(ROOT, "theme")
 THEME_STATIC_DIR = "theme"
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 HOME_LATEST_PER_CATEGORY = 4
 HOME_FEATURED_COUNT = 5
 
@@ -193,3 +193,60 @@ COUNTER_URL = ""
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
 # --- Feature settings: each feature keeps its block below and adds its plugin. ---
+
+# --- documents (văn bản) and government pages ---
+PLUGINS += ["plugins.documents"]
+CONTENT_CHECKS = [*globals().get("CONTENT_CHECKS", []), "plugins.documents.validate:check"]
+ARTICLE_EXCLUDES = [*globals().get("ARTICLE_EXCLUDES", []), "documents"]
+PAGE_EXCLUDES = [*globals().get("PAGE_EXCLUDES", []), "documents"]
+DOCUMENTS_PATH = "documents"  # content/documents/*.md; attachments in content/documents/files/
+DOCUMENTS_PER_PAGE = 20
+DOCUMENTS_LATEST_COUNT = 5  # "Văn bản mới" block
+DOCUMENTS_FEED_ATOM = "feeds/van-ban.atom.xml"
+DOCUMENTS_TODAY = None  # None: status (còn/hết hiệu lực) as of the build day
+# A page in another language (english.md, `lang: en`) keeps the /{slug}.html scheme;
+# page slugs are unique (content contract), so no translation can collide.
+PAGE_LANG_URL = PAGE_URL
+PAGE_LANG_SAVE_AS = PAGE_SAVE_AS
+MENU_EXTRA += [
+    ("Chức năng, nhiệm vụ", "chuc-nang-nhiem-vu.html"),
+    ("Cơ cấu tổ chức", "co-cau-to-chuc.html"),
+    ("Hỏi đáp", "hoi-dap.html"),
+    ("English", "english.html"),
+]
+FOOTER_LINKS += [
+    ("Văn bản", "van-ban/"),
+    ("Chức năng, nhiệm vụ", "chuc-nang-nhiem-vu.html"),
+    ("Cơ cấu tổ chức", "co-cau-to-chuc.html"),
+    ("Hỏi đáp", "hoi-dap.html"),
+    ("English", "english.html"),
+]
+
+# --- scale and page weight ---
+# Responsive photos (WebP + JPEG, srcset), cached by content hash under CACHE_PATH/images.
+PLUGINS += ["plugins.images", "plugins.sitemap_index"]
+# Articles' Markdown rendered in a 2-process pool (reader = content_contract's, subclassed).
+PLUGINS += ["plugins.parallel_markdown"]
+PARALLEL_MARKDOWN_WORKERS = 2
+RESPONSIVE_IMAGES = True
+RESPONSIVE_IMAGE_WIDTHS = [200, 400, 800, 1200]
+RESPONSIVE_IMAGE_WORKERS = 2
+# pelican-sitemap writes one file; past this many URLs it becomes a sitemap index + parts.
+SITEMAP_MAX_URLS = 50000
+
+# --- visitor_counter ---
+PLUGINS += ["plugins.visitor_counter"]
+# Counter service base URL; empty: no widgets. The demo (`make serve`) runs the service
+# on this address; tests build with COUNTER_URL="" from the environment (tests/conftest.py)
+# so a page never calls a service that is not running. Production: set it in publishconf
+# or the environment, e.g. "https://nampang.example.gov.vn/counter" behind nginx.
+COUNTER_URL = os.environ.get("COUNTER_URL", "http://127.0.0.1:8787")
+
+# --- search_index ---
+# lunr shards per year under /tim-kiem/ (plugins/search_index); the page is a direct template.
+PLUGINS += ["plugins.search_index"]
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
+SEARCH_URL = "tim-kiem/"
+SEARCH_SAVE_AS = "tim-kiem/index.html"
+SEARCH_OUTPUT_DIR = "tim-kiem"  # shards, lunr.js and the manifest chi-muc.json
+SEARCH_LEAD_WORDS = 24  # lead words indexed and shown as the snippet

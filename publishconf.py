@@ -10,3 +10,10 @@ SITEURL = os.environ.get("SITEURL", "https://nampang.example.gov.vn")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+
+# --- scale and page weight ---
+# .gz/.br next to every text file; a server sends them as they are (docs/deploy.md).
+PLUGINS = [*PLUGINS, "plugins.precompress"]
+PRECOMPRESS = True
+PRECOMPRESS_BROTLI_QUALITY = 11  # CSS, JS, JSON: few files, read on every page
+PRECOMPRESS_BROTLI_QUALITY_PAGES = 9  # HTML, XML: many files; 11 is ~3x slower for ~5% less

@@ -158,7 +158,62 @@ def check(c):
     print("Nội dung hợp lệ.")
 
 
+def _counter_args(host, port, db, redis_url, origin, manifest, trusted_proxy):
+    args = ["--host", host, "--port", str(port)]
+    args += ["--redis-url", redis_url] if redis_url else ["--db", db]
+    for o in origin or []:
+        args += ["--origin", o]
+    args += ["--manifest", manifest]
+    for t in trusted_proxy or []:
+        args += ["--trusted-proxy", t]
+    return args
+
+
+@task(iterable=["origin", "trusted_proxy"], help={
+    "db": "SQLite file (default var/counter.sqlite3)", "redis_url": "Redis URL instead of SQLite",
+    "origin": "site origin allowed to count (repeatable)", "manifest": "path or URL of counter/manifest.json",
+    "trusted_proxy": "proxy IP whose X-Forwarded-For is believed (repeatable)"})
+def counter(c, host="127.0.0.1", port=8787, db="var/counter.sqlite3", redis_url="", origin=None,
+            manifest="output/counter/manifest.json", trusted_proxy=None):
+    """Run the visitor counter service (see docs/counter.md)"""
+    origin = origin or [f"http://{CONFIG['host']}:{CONFIG['port']}"]
+    args = _counter_args(host, port, db, redis_url, origin, manifest, trusted_proxy)
+    c.run(shlex.join([sys.executable, "-m", "counter_service", *args]), pty=False)
+
+
+@task(name="counter-import", iterable=["month"], help={
+    "total": "all-time visits before the counter started", "month": "YYYY-MM=N (repeatable)",
+    "site": "site key (host of the first origin, e.g. 127.0.0.1)"})
+def counter_import(c, total=None, month=None, site="127.0.0.1", db="var/counter.sqlite3", redis_url=""):
+    """Import starting totals from a previous CMS so "Tổng lượt truy cập" continues"""
+    args = ["import", "--site", site] + (["--redis-url", redis_url] if redis_url else ["--db", db])
+    if total is not None:
+        args += ["--total", str(total)]
+    for m in month or []:
+        args += ["--month", m]
+    c.run(shlex.join([sys.executable, "-m", "counter_service", *args]), pty=False)
+
+
 @task(name="serve-portal")
 def serve_portal(c):
-    """`make serve`: serve the built demo portal at http://127.0.0.1:8000/"""
-    serve(c)
+    """`make serve`: serve the built demo portal at http://127.0.0.1:8000/ with the
+    visitor counter service (SQLite, var/counter.sqlite3) on 127.0.0.1:8787"""
+    import subprocess
+    import urllib.parse
+
+    counter_url = _settings().get("COUNTER_URL", "")
+    proc = None
+    if counter_url.startswith("http://127.0.0.1:"):
+        origin = f"http://{CONFIG['host']}:{CONFIG['port']}"
+        port = urllib.parse.urlsplit(counter_url).port
+        args = _counter_args("127.0.0.1", port, os.path.join(ROOT, "var", "counter.sqlite3"), "",
+                             [origin, origin.replace("127.0.0.1", "localhost")],
+                             os.path.join(ROOT, CONFIG["deploy_path"], "counter", "manifest.json"), [])
+        proc = subprocess.Popen([sys.executable, "-m", "counter_service", *args], cwd=ROOT)
+        print(f"Counter service: {counter_url} (pid {proc.pid})")
+    try:
+        serve(c)
+    finally:
+        if proc is not None:
+            proc.terminate()  # SIGTERM: the service commits everything, then exits
+            proc.wait(15)

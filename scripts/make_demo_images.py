@@ -463,7 +463,7 @@ SCENES = {
 }
 
 
-def grain(img: Image.Image, rng, sigma=5.0) -> Image.Image:
+def grain(img: Image.Image, rng, sigma=3.5) -> Image.Image:
     """Photo-like grain and softness, so the pictures are not flat vector art."""
     arr = np.asarray(img.filter(ImageFilter.GaussianBlur(1.2)), dtype=np.float32)
     noise = rng.normal(0, sigma, arr.shape[:2])[..., None]
@@ -516,7 +516,6 @@ def make_map() -> bytes:
     inside = np.asarray(mask, dtype=bool)
     yy, xx = np.mgrid[0:h, 0:w]
     seats = np.array([c for _, c in COMMUNES], dtype=np.float32)
-    rng = np.random.default_rng(7)
     # wobble the cell boundaries a little so they look like surveyed borders
     wob = (np.sin(xx / 37.0) * 9 + np.cos(yy / 29.0) * 9).astype(np.float32)
     dist = np.stack([np.hypot(xx - sx + wob, yy - sy - wob) for sx, sy in seats])
@@ -533,7 +532,7 @@ def make_map() -> bytes:
     # river Nậm Păng across the district
     river = [(100, 330), (230, 360), (380, 470), (520, 460), (640, 500), (780, 470), (930, 540), (1040, 590)]
     d.line(river, fill=(90, 150, 210), width=6, joint="curve")
-    d.line([(330, 240), (470, 300), (560, 420), (720, 520)], fill=(200, 80, 40), width=4)  # ĐH.05 road
+    d.line([(330, 240), (470, 300), (560, 420), (720, 520)], fill=(230, 140, 30), width=5)  # ĐH.05 road
     d.polygon(DISTRICT, outline=(170, 30, 30))
     d.line(DISTRICT + [DISTRICT[0]], fill=(170, 30, 30), width=5)
     for i, (name, (x, y)) in enumerate(COMMUNES):
@@ -546,13 +545,13 @@ def make_map() -> bytes:
     d.text((30, 24), "BẢN ĐỒ HÀNH CHÍNH HUYỆN NẬM PĂNG", font=title, fill=(150, 20, 20))
     small = _font(17)
     legend = [((170, 30, 30), "Ranh giới huyện"), ((120, 120, 120), "Ranh giới xã, thị trấn"),
-              ((90, 150, 210), "Sông Nậm Păng"), ((200, 80, 40), "Đường huyện ĐH.05")]
+              ((90, 150, 210), "Sông Nậm Păng"), ((230, 140, 30), "Đường huyện ĐH.05")]
+    d.rectangle([800, 688, 1100, 806], fill=(255, 255, 255), outline=(120, 120, 120))
     for k, (col, label) in enumerate(legend):
-        y = 700 + k * 26
-        d.line([(820 - 700 + 700, y + 9), (850, y + 9)], fill=col, width=5)
+        y = 696 + k * 26
+        d.line([(814, y + 10), (850, y + 10)], fill=col, width=5)
         d.text((860, y), label, font=small, fill=(30, 30, 30))
     d.text((30, h - 36), "Sơ đồ minh họa, không dùng để xác định địa giới hành chính.", font=small, fill=(60, 60, 60))
-    del rng
     buf = io.BytesIO()
     img.quantize(colors=48, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(buf, "PNG", optimize=True)
     if buf.tell() >= MAP_LIMIT:

@@ -120,9 +120,8 @@ class DocumentsGenerator(Generator):
         self.context["latest_documents"] = lib.documents[: _setting(settings, "DOCUMENTS_LATEST_COUNT")]
         self.context["documents_index_url"] = _setting(settings, "DOCUMENTS_INDEX_URL")
         self.context["documents_feed_atom"] = _setting(settings, "DOCUMENTS_FEED_ATOM")
-        extra = list(self.context.get("counter_extra_paths", []))
-        extra += [p for p in lib.counter_paths() if p not in extra]
-        self.context["counter_extra_paths"] = extra
+        # Read by plugins.visitor_counter for its manifest (the paths the service may count).
+        self.context.setdefault("counter_extra_paths", []).extend(lib.counter_entries())
 
     def generate_output(self, writer):
         settings = self.settings

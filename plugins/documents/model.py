@@ -106,6 +106,9 @@ class Document:
     # Filled by Library: the other side of every link, and the status at build time.
     hieu_luc: str = STATUS_ACTIVE  # not `status`: pelican-sitemap drops objects whose status != "published"
     date: datetime.datetime | None = None  # issue date with time zone, set by the glue
+    # Read by pelican-sitemap (defaults would file documents under "indexes", daily).
+    changefreq: str = "monthly"
+    priority: float = 0.6
     replaces: list["Document"] = dataclasses.field(default_factory=list)
     replaced_by: list["Document"] = dataclasses.field(default_factory=list)
     related: list["Document"] = dataclasses.field(default_factory=list)
@@ -208,18 +211,39 @@ def load_sources(folder: str, ignore: list[str] | None = None,
             if name.endswith(".md") and not any(fnmatch.fnmatch(name, p) for p in ignore):
                 path = os.path.join(dirpath, name)
                 with open(path, encoding="utf-8") as fh:
-                    out.append(frontmatter.parse(fh.read(), display_path(path), path))
+                    out.append(parse_source(fh.read(), display_path(path), path))
     return out
+
+
+_DATE_VALUE_RE = re.compile(r"^([ \t]*[\w-]+:[ \t]*)(\d{4}-\d{1,2}-\d{1,2}\b[^\n#]*?)[ \t]*$", re.MULTILINE)
+
+
+def parse_source(text: str, path: str, abs_path: str = "") -> frontmatter.SourceFile:
+    """frontmatter.parse, surviving impossible dates.
+
+    PyYAML raises ValueError (not YAMLError) for an unquoted '2024-13-45'. Then read the
+    date-like values as text (same lines), so the validator names the field and line.
+    """
+    try:
+        return frontmatter.parse(text, path, abs_path)
+    except ValueError:
+        end = text.find("\n---", 4)
+        end = len(text) if end < 0 else end
+        header = _DATE_VALUE_RE.sub(r'\1"\2"', text[:end])  # the body stays as written
+        return frontmatter.parse(header + text[end:], path, abs_path)
 
 
 def from_source(src: frontmatter.SourceFile, files_dir: str, files_url: str) -> Document:
     """Build a Document from a source that passed validation."""
     m = src.meta
     files = []
-    for item in as_list(m.get("files")):
+    for i, item in enumerate(as_list(m.get("files"))):
         name, title = attachment_spec(item)
         full = os.path.join(files_dir, name)
-        files.append(Attachment(name=name, title=title or os.path.basename(name),
+        if not title:  # link text must say what it is, not just a file name
+            title = (f"{str(m['loai_van_ban']).strip()} số {str(m['so_ky_hieu']).strip()}"
+                     if i == 0 else os.path.basename(name))
+        files.append(Attachment(name=name, title=vietnamese.normalize(title),
                                 size=os.path.getsize(full),
                                 url=f"{files_url.strip('/')}/{name}"))
     het = m.get("ngay_het_hieu_luc")
@@ -312,11 +336,15 @@ class Library:
         } for d in self.documents]
 
     def counter_paths(self) -> list[str]:
-        paths = []
+        return [e["path"] for e in self.counter_entries()]
+
+    def counter_entries(self) -> list[dict]:
+        """Countable paths for the visitor counter's manifest: pages and attachments."""
+        out = []
         for d in self.documents:
-            paths.append(d.count_path)
-            paths.extend(a.count_path for a in d.files)
-        return paths
+            out.append({"path": d.count_path, "kind": "document", "title": f"{d.so_ky_hieu} – {d.title}"})
+            out.extend({"path": a.count_path, "kind": "attachment", "title": a.title} for a in d.files)
+        return out
 
 
 def _add(items: list, doc) -> None:

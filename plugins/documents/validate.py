@@ -92,7 +92,7 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
         for key in m:
             if key not in model.FIELDS:
                 out.append(Problem(src.path, _line(src, key), f"trường không được hỗ trợ '{key}'",
-                                   _suggest(key, model.FIELDS) or "xóa dòng này hoặc xem docs/editors.md"))
+                                   _suggest(key, model.FIELDS) or "xóa dòng này hoặc xem docs/documents.md"))
         for key in model.REQUIRED:
             if _blank(m.get(key)):
                 what = "thiếu" if key not in m else "để trống"

@@ -35,6 +35,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sparse_dot_topn import sp_matmul_topn
 
 from plugins import vietnamese
 
@@ -50,14 +51,15 @@ class Config:
     w_category: float = 0.05        # bonus when both share the category
     w_recency: float = 0.1          # bonus * 2^(-gap / half_life)
     recency_half_life_days: float = 90.0
-    max_age_days: float | None = 730.0   # never relate articles further apart than this
+    max_age_days: float | None = 1095.0  # never relate articles further apart than this
     near_duplicate: float = 0.85    # text cosine at or above: a repost, dropped
     min_score: float = 0.05         # text+tag score below this is not "related"
     min_df: int = 2                 # a term in one article cannot relate two
-    max_df: float = 0.5             # terms in more than this share of articles are cut
-    tag_max_df: float = 0.2         # same cut for tags (Hugo's cardinalityThreshold idea)
-    top_terms: int = 80             # terms kept per vector
-    pool: int = 40                  # candidates per article before reranking
+    max_df: float = 0.1             # terms in more than this share of articles are cut,
+    max_df_count: int = 1000        # ...or in more than this many: keeps big archives sparse
+    tag_max_df: float = 0.1         # same cut for tags (Hugo's cardinalityThreshold idea)
+    top_terms: int = 40             # terms kept per vector
+    pool: int = 30                  # candidates per article before reranking
     chunk_size: int = 2000          # rows per sparse product
 
     @classmethod
@@ -226,13 +228,14 @@ class CountCache:
 # --- vectors --------------------------------------------------------------------
 
 def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
-          top_terms: int | None = None) -> sp.csr_matrix:
+          top_terms: int | None = None, max_df_count: int | None = None) -> sp.csr_matrix:
     """Document-frequency cut, sublinear TF-IDF, optional top-terms pruning; rows L2 = 1."""
     n = counts.shape[0]
     if n == 0 or counts.shape[1] == 0:
         return sp.csr_matrix((n, 0), dtype=np.float32)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
-    keep = np.flatnonzero((df >= min_df) & (df <= max_df * n))
+    cap = max_df * n if max_df_count is None else min(max_df * n, max_df_count)
+    keep = np.flatnonzero((df >= min_df) & (df <= cap))
     c = counts[:, keep]
     x = TfidfTransformer(sublinear_tf=True, norm=None).fit_transform(c).tocsr()
     x = x.astype(np.float32)
@@ -241,21 +244,28 @@ def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
     return normalize_rows(x)
 
 
+def _row_order(x: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entries of a CSR matrix ordered by row, then value desc, then column; with each
+    entry's row and its rank within the row. One float sort instead of a 3-key lexsort."""
+    x.sort_indices()
+    lengths = np.diff(x.indptr)
+    rows = np.repeat(np.arange(x.shape[0]), lengths)
+    scale = float(np.abs(x.data).max()) * 2 + 1 if x.nnz else 1.0
+    order = np.argsort(rows * scale - x.data.astype(np.float64), kind="stable")
+    rank = np.arange(order.size) - np.repeat(x.indptr[:-1], lengths)
+    return order, rows, rank
+
+
 def prune_rows(x: sp.csr_matrix, m: int) -> sp.csr_matrix:
     """Keep the ``m`` largest entries of each row (ties: lower column first)."""
     x = x.tocsr()
-    x.sort_indices()
     lengths = np.diff(x.indptr)
     if lengths.size == 0 or lengths.max() <= m:
         return x
-    rows = np.repeat(np.arange(x.shape[0]), lengths)
-    order = np.lexsort((x.indices, -x.data, rows))  # by row, weight desc, column
-    rank = np.arange(order.size) - np.repeat(x.indptr[:-1], lengths)
-    keep = order[rank < m]
-    keep.sort()  # back to row/column order
-    out = sp.csr_matrix((x.data[keep], x.indices[keep], np.concatenate([[0], np.cumsum(np.minimum(lengths, m))])),
-                        shape=x.shape)
-    return out
+    order, _, rank = _row_order(x)
+    keep = np.sort(order[rank < m])  # back to row/column order
+    indptr = np.concatenate([[0], np.cumsum(np.minimum(lengths, m))])
+    return sp.csr_matrix((x.data[keep], x.indices[keep], indptr), shape=x.shape)
 
 
 def normalize_rows(x: sp.csr_matrix) -> sp.csr_matrix:
@@ -263,6 +273,11 @@ def normalize_rows(x: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sp.diags((1.0 / norms).astype(np.float32)) @ x
+
+
+@lru_cache(maxsize=1 << 16)
+def _tag_key(tag: str) -> str:
+    return vietnamese.normalize(tag.strip()).lower()
 
 
 def tag_matrix(tag_lists: Sequence[Sequence[str]], max_df: float = 1.0) -> sp.csr_matrix:
@@ -274,7 +289,7 @@ def tag_matrix(tag_lists: Sequence[Sequence[str]], max_df: float = 1.0) -> sp.cs
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, tags in enumerate(tag_lists):
-        for t in sorted({vietnamese.normalize(str(t)).lower() for t in tags}):
+        for t in sorted({_tag_key(str(t)) for t in tags}):
             rows.append(i)
             cols.append(vocab.setdefault(t, len(vocab)))
     m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n, len(vocab)))
@@ -300,10 +315,7 @@ def _sparse_topk(s: sp.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     vals = np.full((n, k), -np.inf, dtype=np.float32)
     if s.nnz == 0:
         return cols, vals
-    lengths = np.diff(s.indptr)
-    rows = np.repeat(np.arange(n), lengths)
-    order = np.lexsort((s.indices, -s.data, rows))
-    rank = np.arange(order.size) - np.repeat(s.indptr[:-1], lengths)
+    order, rows, rank = _row_order(s)
     sel = order[rank < k]
     r = rows[sel]
     pos = rank[rank < k]
@@ -312,27 +324,38 @@ def _sparse_topk(s: sp.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     return cols, vals
 
 
+def _threads() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def topk(x: sp.csr_matrix, k: int, chunk_size: int = 2000, y: sp.csr_matrix | None = None,
          exclude_self: bool = True, min_value: float = 0.0,
          keys: np.ndarray | None = None, max_gap: float | None = None):
     """Top-k columns of ``x @ y.T`` (``y`` defaults to ``x``), a chunk of rows at a time.
 
-    With sorted ``keys`` (e.g. day numbers) and ``max_gap``, each chunk is multiplied
-    only against the columns whose key can be within ``max_gap`` of a row in it.
-    Only entries > ``min_value`` count. Returns (cols, vals) of shape (n, k).
+    Each chunk is one ``sparse_dot_topn.sp_matmul_topn`` call (C++, keeps only the
+    top entries per row, so memory stays O(rows * k)). With sorted ``keys`` (day
+    numbers) and ``max_gap``, a chunk is multiplied only against the columns whose
+    key can be within ``max_gap`` of one of its rows. Only entries > ``min_value``
+    count; ties go to the lower column. Returns (cols, vals), shape (n, k), padded -1/-inf.
     """
     y = x if y is None else y
-    yt = y.T.tocsr()
     n = x.shape[0]
     cols = np.full((n, k), -1, dtype=np.int64)
     vals = np.full((n, k), -np.inf, dtype=np.float32)
+    extra = 1 if exclude_self else 0
     for start in range(0, n, chunk_size):
         end = min(start + chunk_size, n)
-        lo, hi = 0, yt.shape[1]
+        lo, hi = 0, y.shape[0]
         if keys is not None and max_gap is not None:
             lo = int(np.searchsorted(keys, keys[start] - max_gap, side="left"))
             hi = int(np.searchsorted(keys, keys[end - 1] + max_gap, side="right"))
-        s = (x[start:end] @ yt[:, lo:hi]).tocsr()
+        if hi <= lo:
+            continue
+        # Ask for k+1 (self) plus a margin so ties at the cut are resolved by column, not by chance.
+        s = sp_matmul_topn(x[start:end], y[lo:hi], top_n=min(k + extra + 8, hi - lo),
+                           threshold=min_value, sort=False, n_threads=_threads())
+        s = sp.csr_matrix(s)
         _drop(s, start, lo, exclude_self, min_value)
         c, v = _sparse_topk(s, k)
         cols[start:end] = np.where(c >= 0, c + lo, -1)
@@ -368,7 +391,7 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
         return Result({}, {}, {}, {"articles": 0})
     cache = cache or CountCache(None)
     counts = cache.counts([(d.hash, d.full_text) for d in docs])
-    x = tfidf(counts, cfg.min_df, cfg.max_df, cfg.top_terms)
+    x = tfidf(counts, cfg.min_df, cfg.max_df, cfg.top_terms, cfg.max_df_count)
     t = tag_matrix([d.tags for d in docs], cfg.tag_max_df)
     days = np.array([_days(d.date) for d in docs])
     cats = np.unique([d.category for d in docs], return_inverse=True)[1]
@@ -376,32 +399,20 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
     max_gap = cfg.max_age_days
 
     pool = max(cfg.pool, cfg.k * 3)
-    cand = np.full((n, pool), -1, dtype=np.int64)
-    base = np.full((n, pool), -np.inf, dtype=np.float32)
+    # One matrix whose dot product is w_text * text cosine + w_tags * tag cosine.
+    m = sp.hstack([x * np.float32(math.sqrt(cfg.w_text)), t * np.float32(math.sqrt(cfg.w_tags))],
+                  format="csr", dtype=np.float32)
+    cand, base = topk(m, pool, cfg.chunk_size, min_value=cfg.min_score - 1e-6,
+                      keys=days if max_gap is not None else None, max_gap=max_gap)
+    # Near-duplicates (reposts): text cosine >= threshold implies base >= w_text * threshold,
+    # so only those few pairs need their exact text cosine.
     dup_pairs: list[tuple[int, int]] = []
-    xt, tt = x.T.tocsr(), t.T.tocsr()
-    for start in range(0, n, cfg.chunk_size):
-        end = min(start + cfg.chunk_size, n)
-        lo, hi = 0, n
-        if max_gap is not None:
-            lo = int(np.searchsorted(days, days[start] - max_gap, side="left"))
-            hi = int(np.searchsorted(days, days[end - 1] + max_gap, side="right"))
-        s_text = (x[start:end] @ xt[:, lo:hi]).tocsr()
-        s_tag = (t[start:end] @ tt[:, lo:hi]).tocsr()
-        _drop(s_text, start, lo, True, 0.0)
-        _drop(s_tag, start, lo, True, 0.0)
-        # Near-duplicates: reposted stories, kept out of every list.
-        rows = np.repeat(np.arange(end - start), np.diff(s_text.indptr))
-        dup = s_text.data >= cfg.near_duplicate
-        if dup.any():
-            dup_pairs.extend(zip((rows[dup] + start).tolist(), (s_text.indices[dup] + lo).tolist()))
-            s_text.data[dup] = 0
-            s_text.eliminate_zeros()
-        s = (s_text * cfg.w_text + s_tag * cfg.w_tags).tocsr()
-        _drop(s, 0, 0, False, cfg.min_score - 1e-9)
-        c, v = _sparse_topk(s, pool)
-        cand[start:end] = np.where(c >= 0, c + lo, -1)
-        base[start:end] = v
+    ii, jj = np.nonzero(base >= cfg.w_text * cfg.near_duplicate - 1e-6)
+    if ii.size:
+        a, b = ii, cand[ii, jj]
+        cos = np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel()
+        dup = cos >= cfg.near_duplicate - 1e-6
+        dup_pairs = list(zip(a[dup].tolist(), b[dup].tolist()))
 
     # Rerank the pool with category and recency bonuses; all vectorised.
     valid = cand >= 0
@@ -422,37 +433,54 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
     for a, b in dup_pairs:
         dups.setdefault(a, set()).add(b)
         dups.setdefault(b, set()).add(a)
-    no_dups: set[int] = set()
-    related: dict[str, list[str]] = {}
-    may: dict[str, list[str]] = {}
+        cand[a][cand[a] == b] = -1
+        cand[b][cand[b] == a] = -1
     k = cfg.k
+    # Plain articles, vectorised: related = first k valid candidates; "may interest" =
+    # the next valid ones from another category.
+    valid = cand >= 0
+    rank = np.cumsum(valid, axis=1) - 1
+    rel_mask = valid & (rank < k)
+    other = valid & ~rel_mask & (cats[np.where(valid, cand, 0)] != cats[:, None])
+    other &= (np.cumsum(other, axis=1) <= k)
+    slug_arr = np.array(slugs, dtype=object)
+    rel_rows = _rows(cand, rel_mask, slug_arr)
+    may_rows = _rows(cand, other, slug_arr)
+    related = dict(zip(slugs, rel_rows))
+    may = dict(zip(slugs, may_rows))
+    # Articles with editor overrides.
     for i, d in enumerate(docs):
         if d.no_related:
             related[d.slug], may[d.slug] = [], []
             continue
+        if not d.related and not d.related_exclude:
+            continue
         excluded = {index[s] for s in d.related_exclude if s in index} | {i}
-        auto_excluded = excluded | dups.get(i, no_dups)
-        pinned = []
+        pinned: list[int] = []
         for s in d.related:
             j = index.get(s)
             if j is not None and j not in excluded and j not in pinned:
                 pinned.append(j)
-        auto = [j for j in cand[i].tolist() if j >= 0 and j not in auto_excluded]
+        auto = [j for j in cand[i].tolist() if j >= 0 and j not in excluded]
         rel = pinned[:k]
-        for j in auto:
-            if len(rel) >= k:
-                break
-            if j not in rel:
-                rel.append(j)
+        rel += [j for j in auto if j not in rel][: k - len(rel)]
         taken = set(rel)
-        other = [j for j in auto if cats[j] != cats[i] and j not in taken][:k]
+        more = [j for j in auto if cats[j] != cats[i] and j not in taken][:k]
         related[d.slug] = [slugs[j] for j in rel]
-        may[d.slug] = [slugs[j] for j in other]
+        may[d.slug] = [slugs[j] for j in more]
     duplicates = {slugs[a]: sorted(slugs[b] for b in bs) for a, bs in dups.items()}
     stats = {"articles": n, "terms": x.shape[1], "tags": t.shape[1],
              "tokenized": cache.last.get("tokenized", n), "cached": cache.last.get("cached", 0),
              "near_duplicates": len(duplicates)}
     return Result(related, may, duplicates, stats)
+
+
+def _rows(cand: np.ndarray, mask: np.ndarray, slug_arr: np.ndarray) -> list[list[str]]:
+    """Per row, the slugs of ``cand`` where ``mask`` is set, in column order."""
+    counts = mask.sum(axis=1)
+    flat = slug_arr[cand[mask]].tolist()
+    bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    return [flat[bounds[r]:bounds[r + 1]] for r in range(len(counts))]
 
 
 def same_category(docs: Iterable[Doc], k: int = 5) -> dict[str, list[str]]:

@@ -7,10 +7,13 @@ or date/datetime), category, tags (list) and lead (plain text).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import gzip
 import hashlib
 import json
+import math
 from collections import defaultdict
+from pathlib import Path
 
 import brotli
 from lunr.builder import Builder
@@ -20,9 +23,13 @@ from plugins import vietnamese as vn
 from . import pipeline
 
 FORMAT = 1
-# Field boosts: a hit in the title is what readers mean most of the time.
-FIELDS = (("title", 10), ("tags", 4), ("category", 2), ("lead", 1))
-LEAD_SYLLABLES = 40  # lead words indexed and kept for the snippet
+# Two parts per year: "core" (title, tags, category + the rows needed to show a
+# result) is fetched first; "lead" (lead index + snippet text) follows. Measured
+# on 10k generated articles the lead roughly doubles a year, so it must not
+# delay the first result (docs/benchmarks.md, ## Search).
+CORE_FIELDS = (("title", 10), ("tags", 4), ("category", 2))
+LEAD_FIELDS = (("lead", 1),)
+LEAD_WORDS = 24  # lead words indexed and kept for the snippet
 
 
 def _iso(value) -> str:
@@ -31,65 +38,141 @@ def _iso(value) -> str:
     return str(value)[:10]
 
 
-def clip_lead(text: str, limit: int = LEAD_SYLLABLES) -> str:
+def clip_lead(text: str, limit: int = LEAD_WORDS) -> str:
     """First ``limit`` whitespace-separated words, with an ellipsis if cut."""
-    words = " ".join(text.split()).split(" ")
+    words = (text or "").split()
     if len(words) <= limit:
         return " ".join(words)
     return " ".join(words[:limit]) + "…"
 
 
+@functools.lru_cache(maxsize=200_000)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    return tuple(vn.syllables(word))
+
+
 def _terms_text(text: str) -> str:
     # Pre-split into syllables so "dân-vận," gives the same tokens as vietnamese.js.
-    return " ".join(vn.syllables(text or ""))
+    # Per whitespace-separated word, cached: normalising is the build's hot spot.
+    return " ".join(s for w in (text or "").split() for s in _word_syllables(w))
 
 
-def build_index(docs: list[dict]):
-    """lunr index over ``docs`` (refs are list positions, base 36: short in JSON)."""
+def build_index(docs: list[dict], fields=CORE_FIELDS, build: bool = False) -> Builder:
+    """A lunr.py Builder with every doc added; refs are list positions ("0", ...).
+
+    ``encode`` needs only what ``add`` collects; lunr.js computes vectors and the
+    token set on load, so ``build=True`` (tests: compare with lunr.py's own
+    serialisation) is the only reason to run lunr.py's slow ``build()``.
+    """
     pipeline.register()
     b = Builder()
     b.pipeline.add(pipeline.vi_trimmer, pipeline.vi_dual)
     b.search_pipeline.add(pipeline.vi_trimmer)
     b.ref("id")
-    for name, boost in FIELDS:
+    for name, boost in fields:
         b.field(name, boost=boost)
     for i, d in enumerate(docs):
         b.add({
-            "id": _b36(i),
+            "id": str(i),
             "title": _terms_text(d["title"]),
             "tags": _terms_text(" ".join(d.get("tags") or [])),
             "category": _terms_text(d.get("category") or ""),
             "lead": _terms_text(d.get("lead") or ""),
         })
-    return b.build()
+    b.built = b.build() if build else None
+    return b
 
 
-def _b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-        if not n:
-            return out
+def encode(b: Builder) -> dict:
+    """The lunr index in transport form: only what its scores derive from.
 
-
-def ref_to_pos(ref: str) -> int:
-    return int(ref, 36)
-
-
-def shard_payload(docs: list[dict], categories: list[str]) -> dict:
-    """The JSON object of one year: the serialised index and the document store.
-
-    Store rows are [title, url, ISO date, category position, lead]; the
-    category names live once in the manifest.
+    lunr's JSON repeats a (term, score) pair per document field; those scores are
+    BM25 of (document frequency, tf, field length). We ship sorted terms, postings
+    as doc-number gaps, field lengths and the rare tf > 1; search.js rebuilds
+    ``b.built.serialize()`` (terms renumbered in sorted order; tests check it)
+    and hands it to ``lunr.Index.load``.
     """
-    docs = sorted(docs, key=lambda d: _iso(d["date"]), reverse=True)
-    idx = build_index(docs)
+    fields = list(b._fields)
+    terms = sorted(b.inverted_index)
+    post, tfs = [], []
+    for t_pos, term in enumerate(terms):
+        row = []
+        for f_pos, f in enumerate(fields):
+            ids = sorted(int(r) for r in b.inverted_index[term][f])
+            row.append([ids[0], *(y - x for x, y in zip(ids, ids[1:]))] if ids else [])
+            for d in ids:
+                tf = b.field_term_frequencies[f"{f}/{d}"][term]
+                if tf != 1:
+                    tfs.append([t_pos, f_pos, d, tf])
+        post.append(row)
+    n = b.document_count
+    return {
+        "fields": fields,
+        "boosts": [b._fields[f].boost for f in fields],
+        "k1": b._k1, "b": b._b, "n": n,
+        "pipeline": b.search_pipeline.serialize(),
+        "terms": terms, "post": post, "tf": tfs,
+        "len": [[b.field_lengths[f"{f}/{d}"] for d in range(n)] for f in fields],
+    }
+
+
+def expand(c: dict) -> dict:
+    """Reference decoder (search.js has the twin): transport form -> lunr JSON."""
+    fields, n, k1, bb = c["fields"], c["n"], c["k1"], c["b"]
+    avg = [sum(lens) / n if n else 0 for lens in c["len"]]
+    tfx = {(t, f, d): tf for t, f, d, tf in c["tf"]}
+    vectors: dict = {(f, d): [] for d in range(n) for f in range(len(fields))}
+    inverted = []
+    for t, term in enumerate(c["terms"]):
+        posting, docs = {}, []
+        for f, gaps in enumerate(c["post"][t]):
+            d, refs = 0, {}
+            for k, g in enumerate(gaps):
+                d = g if k == 0 else d + g
+                refs[str(d)] = {}
+                docs.append((f, d))
+            posting[fields[f]] = refs
+        posting["_index"] = t
+        inverted.append([term, posting])
+        df = len(docs)
+        idf = math.log(1 + abs((n - df + 0.5) / (df + 0.5)))
+        for f, d in docs:
+            tf = tfx.get((t, f, d), 1)
+            score = idf * ((k1 + 1) * tf) / (k1 * (1 - bb + bb * (c["len"][f][d] / avg[f])) + tf)
+            vectors[(f, d)] += [t, round(score * c["boosts"][f], 3)]
+    return {
+        "version": "2.3.9",
+        "fields": fields,
+        "fieldVectors": [[f"{fields[f]}/{d}", vectors[(f, d)]]
+                         for d in range(n) for f in range(len(fields))],
+        "invertedIndex": inverted,
+        "pipeline": c["pipeline"],
+    }
+
+
+def default_url(title: str, iso_date: str) -> str:
+    """The URL an article gets by default; search.js derives the same with vietnamese.js."""
+    return f"{iso_date[:4]}/{iso_date[5:7]}/{vn.slugify(title)}.html"
+
+
+def year_parts(docs: list[dict], categories: list[str]) -> dict[str, dict]:
+    """The two JSON objects of one year, "core" and "lead".
+
+    Core rows are [title, url or 0 when it is default_url(), ISO date, category
+    position]; category names live once in the manifest. Lead rows share the
+    core row positions (the lunr refs).
+    """
+    docs = sorted(docs, key=lambda d: (_iso(d["date"]), d["url"]), reverse=True)
     cat_pos = {c: i for i, c in enumerate(categories)}
-    store = [[d["title"], d["url"], _iso(d["date"]), cat_pos.get(d.get("category"), -1),
-              d.get("lead") or ""] for d in docs]
-    return {"v": FORMAT, "index": idx.serialize(), "docs": store}
+    rows = []
+    for d in docs:
+        iso = _iso(d["date"])
+        url = 0 if d["url"] == default_url(d["title"], iso) else d["url"]
+        rows.append([d["title"], url, iso, cat_pos.get(d.get("category"), -1)])
+    core = {"v": FORMAT, "index": encode(build_index(docs, CORE_FIELDS)), "docs": rows}
+    lead = {"v": FORMAT, "index": encode(build_index(docs, LEAD_FIELDS)),
+            "leads": [d.get("lead") or "" for d in docs]}
+    return {"core": core, "lead": lead}
 
 
 def dumps(obj) -> bytes:
@@ -108,32 +191,33 @@ def compressed(data: bytes) -> dict[str, bytes]:
     }
 
 
-def build_shards(docs: list[dict], lead_limit: int = LEAD_SYLLABLES) -> tuple[dict, dict[str, bytes]]:
+def build_shards(docs: list[dict], lead_words: int = LEAD_WORDS) -> tuple[dict, dict[str, bytes]]:
     """All year shards and the manifest.
 
-    Returns (manifest, files) where files maps a file name (content-hashed) to
-    its bytes; the manifest maps each year, newest first, to its file name.
+    Returns (manifest, files): files maps a content-hashed file name to its bytes;
+    the manifest lists each year, newest first, with its file names.
     """
     by_year: dict[int, list[dict]] = defaultdict(list)
     for d in docs:
-        d = dict(d, lead=clip_lead(d.get("lead") or "", lead_limit))
+        d = dict(d, lead=clip_lead(d.get("lead") or "", lead_words))
         by_year[int(_iso(d["date"])[:4])].append(d)
     categories = sorted({d.get("category") or "" for d in docs})
     files: dict[str, bytes] = {}
     years = []
     for year in sorted(by_year, reverse=True):
-        data = dumps(shard_payload(by_year[year], categories))
-        name = f"{year}.{content_hash(data)}.json"
-        files[name] = data
-        years.append({"year": year, "file": name, "docs": len(by_year[year])})
+        entry: dict = {"year": year, "docs": len(by_year[year])}
+        for part, obj in year_parts(by_year[year], categories).items():
+            data = dumps(obj)
+            name = f"{year}-{part}.{content_hash(data)}.json"
+            files[name] = data
+            entry[part] = name
+        years.append(entry)
     manifest = {"v": FORMAT, "categories": categories, "years": years}
     return manifest, files
 
 
-def write_files(out_dir, files: dict[str, bytes]) -> list:
-    """Write each file plus .gz and .br; returns the written paths."""
-    from pathlib import Path
-
+def write_files(out_dir, files: dict[str, bytes]) -> list[Path]:
+    """Write each file plus its .gz and .br; returns the written paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []

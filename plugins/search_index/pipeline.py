@@ -7,6 +7,8 @@ delegated to ``plugins.vietnamese`` so Python and JS stay twins.
 
 from __future__ import annotations
 
+import functools
+
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
@@ -16,14 +18,24 @@ TRIMMER = "vi-trimmer"  # NFC + tone placement + lower case + Unicode-aware trim
 DUAL = "vi-dual"  # exact token plus its folded twin (index side only)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _clean(s: str) -> str:
+    return vn.trim(vn.normalize(s).lower())
+
+
+@functools.lru_cache(maxsize=200_000)
+def _fold(s: str) -> str:
+    return vn.fold(s)
+
+
 def vi_trimmer(token: Token, i=None, tokens=None):
-    token.update(lambda s, _meta=None: vn.trim(vn.normalize(s).lower()))
+    token.update(lambda s, _meta=None: _clean(s))
     return token if str(token) else None
 
 
 def vi_dual(token: Token, i=None, tokens=None):
     """Index "dân" as "dân" and "dan": folded queries find it, exact ones rank higher."""
-    folded = vn.fold(str(token))
+    folded = _fold(str(token))
     if folded == str(token):
         return token
     return [token, token.clone(lambda s, _meta=None: folded)]

@@ -1,0 +1,277 @@
+"""HTTP routes: POST /v1/hit, GET /v1/counts, GET /v1/top, GET /healthz, GET /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import logging
+import urllib.parse
+from dataclasses import dataclass, field
+
+from crawlerdetect import CrawlerDetect
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from . import identity, rules
+from .clock import Clock
+from .manifest import Manifest, normalize
+
+log = logging.getLogger("counter_service")
+
+MAX_BODY = 2048
+MAX_PATH = 512
+MAX_COUNT_PATHS = 50
+COUNTS_MAX_AGE = 10  # seconds; counts are a little stale at most
+INVALID_REASONS = ("json", "too_large", "path")
+
+
+@dataclass
+class Config:
+    origins: list[str]
+    site: str = ""
+    db: str | None = "var/counter.sqlite3"
+    redis_url: str | None = None
+    manifest: str | None = None
+    trusted_proxies: list[str] = field(default_factory=list)
+    test_clock: bool = False
+    flush_ms: float = 0.0
+
+    def __post_init__(self):
+        self.origins = [o.rstrip("/") for o in self.origins]
+        if not self.site:
+            self.site = urllib.parse.urlsplit(self.origins[0]).hostname if self.origins else "default"
+
+
+_crawler = CrawlerDetect()
+
+
+@functools.lru_cache(maxsize=4096)
+def is_bot(ua: str) -> bool:
+    return not ua or _crawler.isCrawler(ua)
+
+
+def is_prefetch(headers) -> bool:
+    purpose = (headers.get("sec-purpose") or headers.get("purpose") or "").lower()
+    return "prefetch" in purpose or "prerender" in purpose or \
+        (headers.get("x-moz") or "").lower() == "prefetch"
+
+
+class Metrics:
+    def __init__(self):
+        self.accepted = 0
+        self.visits = 0
+        self.views = 0
+        self.dropped = dict.fromkeys(rules.DROP_REASONS, 0)
+        self.invalid = dict.fromkeys(INVALID_REASONS, 0)
+        self.errors = 0
+
+    def render(self, backend: str) -> str:
+        out = [
+            "# HELP counter_hits_accepted_total Hits that passed every check (counted or deduplicated).",
+            "# TYPE counter_hits_accepted_total counter",
+            f"counter_hits_accepted_total {self.accepted}",
+            "# HELP counter_visits_total New visits counted by this process.",
+            "# TYPE counter_visits_total counter",
+            f"counter_visits_total {self.visits}",
+            "# HELP counter_views_total New article views counted by this process.",
+            "# TYPE counter_views_total counter",
+            f"counter_views_total {self.views}",
+            "# HELP counter_hits_dropped_total Well-formed hits not counted, by reason.",
+            "# TYPE counter_hits_dropped_total counter",
+            *(f'counter_hits_dropped_total{{reason="{r}"}} {n}' for r, n in self.dropped.items()),
+            "# HELP counter_hits_invalid_total Malformed hits rejected with 4xx, by reason.",
+            "# TYPE counter_hits_invalid_total counter",
+            *(f'counter_hits_invalid_total{{reason="{r}"}} {n}' for r, n in self.invalid.items()),
+            "# HELP counter_storage_errors_total Hits answered 503 because storage failed.",
+            "# TYPE counter_storage_errors_total counter",
+            f"counter_storage_errors_total {self.errors}",
+            "# HELP counter_backend_info Storage backend.",
+            "# TYPE counter_backend_info gauge",
+            f'counter_backend_info{{backend="{backend}"}} 1',
+        ]
+        return "\n".join(out) + "\n"
+
+
+def make_storage(cfg: Config):
+    if cfg.redis_url:
+        from .storage_redis import RedisStorage
+        return RedisStorage(cfg.redis_url)
+    from .storage_sqlite import SQLiteStorage
+    return SQLiteStorage(cfg.db, flush_ms=cfg.flush_ms)
+
+
+def create_app(cfg: Config) -> Starlette:
+    storage = make_storage(cfg)
+    manifest = Manifest(cfg.manifest)
+    clock = Clock(cfg.test_clock)
+    client_ip = identity.ClientIP(cfg.trusted_proxies)
+    metrics = Metrics()
+    origins = set(cfg.origins)
+    site = cfg.site
+    top_cache: dict = {}
+
+    def cors(origin: str | None, headers: dict) -> dict:
+        if origin in origins:
+            headers["Access-Control-Allow-Origin"] = origin
+        headers["Vary"] = "Origin"
+        return headers
+
+    def bad(reason: str, status: int, message: str) -> Response:
+        metrics.invalid[reason] += 1
+        return JSONResponse({"error": message}, status_code=status)
+
+    def drop(reason: str, origin) -> Response:
+        metrics.dropped[reason] += 1
+        return Response(status_code=204, headers=cors(origin, {}))
+
+    async def hit(request: Request) -> Response:
+        headers = request.headers
+        origin = headers.get("origin")
+        cl = headers.get("content-length")
+        if cl is not None and (not cl.isdigit() or int(cl) > MAX_BODY):
+            return bad("too_large", 413, "body over 2 KB")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                return bad("too_large", 413, "body over 2 KB")
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return bad("json", 400, "body is not JSON")
+        if not isinstance(data, dict) or not isinstance(data.get("path"), str):
+            return bad("json", 400, 'expected {"path": "/…"}')
+        raw = data["path"]
+        if len(raw) > MAX_PATH:
+            return bad("path", 400, "path over 512 characters")
+        if not raw.startswith("/") or any(ord(c) < 32 or c == "\x7f" for c in raw):
+            return bad("path", 400, "path must start with / and contain no control characters")
+        if origin not in origins:
+            return drop("origin", origin)
+        if is_prefetch(headers):
+            return drop("prefetch", origin)
+        ua = headers.get("user-agent", "")
+        if is_bot(ua):
+            return drop("bot", origin)
+        path = normalize(raw)
+        if path not in manifest:
+            return drop("path", origin)
+        now = clock.now(headers)
+        ip = client_ip(request.client.host if request.client else "", headers.get("x-forwarded-for"))
+        try:
+            visitor = identity.visitor_id(await storage.salt(site, now), site, ip, ua)
+            out = await storage.hit(site, visitor, path, now)
+        except Exception:
+            log.exception("storage failed")
+            metrics.errors += 1
+            return Response(status_code=503, headers=cors(origin, {"Retry-After": "5"}))
+        if not out.counted:
+            return drop(out.reason, origin)
+        metrics.accepted += 1
+        metrics.visits += out.new_visit
+        metrics.views += out.new_view
+        return Response(status_code=204, headers=cors(origin, {}))
+
+    async def counts(request: Request) -> Response:
+        paths = [normalize(p) for p in request.query_params.getlist("path")]
+        if len(paths) > MAX_COUNT_PATHS or any(len(p) > MAX_PATH for p in paths):
+            return JSONResponse({"error": f"at most {MAX_COUNT_PATHS} paths of ≤ {MAX_PATH} characters"},
+                                status_code=400)
+        paths = list(dict.fromkeys(paths))
+        try:
+            data = await storage.counts(site, paths, clock.now(request.headers))
+        except Exception:
+            log.exception("storage failed")
+            return JSONResponse({"error": "storage unavailable"}, status_code=503)
+        return JSONResponse(data, headers=cors(request.headers.get("origin"), {
+            "Cache-Control": f"public, max-age={COUNTS_MAX_AGE}"}))
+
+    async def top(request: Request) -> Response:
+        q = request.query_params
+        try:
+            days = int(q.get("days", "7"))
+            limit = int(q.get("limit", "10"))
+        except ValueError:
+            return JSONResponse({"error": "days and limit must be integers"}, status_code=400)
+        if not (1 <= days <= 31 and 1 <= limit <= 100):
+            return JSONResponse({"error": "1 ≤ days ≤ 31, 1 ≤ limit ≤ 100"}, status_code=400)
+        kind = q.get("kind", "article")
+        now = clock.now(request.headers)
+        key = (days, rules.day_key(now))
+        cached = top_cache.get(key)
+        if cached is None or cached[0] < asyncio.get_running_loop().time() - 30 or cfg.test_clock:
+            try:
+                cached = (asyncio.get_running_loop().time(), await storage.top(site, days, now))
+            except Exception:
+                log.exception("storage failed")
+                return JSONResponse({"error": "storage unavailable"}, status_code=503)
+            top_cache.clear()
+            top_cache[key] = cached
+        items = []
+        for path, n in cached[1]:
+            info = manifest.info(path)
+            if path in manifest and (kind == "all" or info.get("kind") == kind):
+                items.append({"path": path, "title": info.get("title", ""), "views": n})
+                if len(items) >= limit:
+                    break
+        return JSONResponse({"days": days, "items": items}, headers=cors(
+            request.headers.get("origin"), {"Cache-Control": "public, max-age=60"}))
+
+    async def healthz(request: Request) -> Response:
+        try:
+            ok = await storage.ping()
+        except Exception as e:
+            return JSONResponse({"status": "error", "storage": str(e)}, status_code=503)
+        body = {"status": "ok" if ok else "error", "backend": storage.name,
+                "manifest_paths": len(manifest.paths)}
+        if manifest.error:
+            body["manifest_error"] = manifest.error
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    async def metrics_route(request: Request) -> Response:
+        return PlainTextResponse(metrics.render(storage.name),
+                                 media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    async def background():
+        while True:
+            await asyncio.sleep(2)
+            try:
+                await asyncio.to_thread(manifest.reload)
+                await storage.housekeep(clock.now(), site) if storage.name == "redis" \
+                    else await storage.housekeep(clock.now())
+            except Exception:
+                log.exception("housekeeping failed")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await storage.start()
+        task = asyncio.create_task(background())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await storage.close()  # SIGTERM: commit everything queued before exit
+
+    app = Starlette(routes=[
+        Route("/v1/hit", hit, methods=["POST"]),
+        Route("/v1/counts", counts, methods=["GET"]),
+        Route("/v1/top", top, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics_route, methods=["GET"]),
+    ], lifespan=lifespan)
+    app.state.storage = storage
+    app.state.metrics = metrics
+    app.state.config = cfg
+    return app
+
+
+def app_from_env() -> Starlette:
+    """uvicorn factory for --workers > 1: the config travels in COUNTER_SERVICE_CONFIG."""
+    import os
+    return create_app(Config(**json.loads(os.environ["COUNTER_SERVICE_CONFIG"])))

@@ -1,0 +1,213 @@
+"""Pelican glue for responsive photos.
+
+- In article/page bodies, every ``<img src="{static}/...">`` photo becomes a
+  ``<picture>`` (WebP + JPEG, srcset/sizes, width/height); lazy unless it is the
+  page's first photo and the article has no featured image.
+- Templates call the Jinja global ``responsive_img(path, alt, sizes, lazy=True, cls="", width=800)``
+  for featured images and cards.
+- Variants are encoded once into CACHE_PATH/images (keyed by content hash), missing ones
+  in a 2-process pool, and linked into the output at ``finalized``.
+
+Settings: RESPONSIVE_IMAGES (default True), RESPONSIVE_IMAGE_WIDTHS, RESPONSIVE_IMAGE_WORKERS.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+
+from markupsafe import Markup
+from pelican import signals
+
+from .variants import DEFAULT_WIDTHS, RASTER_EXTS, VariantCache, picture
+
+log = logging.getLogger(__name__)
+
+BODY_SIZES = "(min-width: 900px) 750px, calc(100vw - 28px)"
+_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTR_RE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*"([^"]*)"')
+
+
+class _State:
+    cache: VariantCache | None = None
+    settings: dict = {}
+    needed: dict = {}  # rel path -> entry, published at `finalized`
+    pending: list = []  # content objects whose body has <img>
+    failed: set = set()
+
+
+S = _State()
+
+
+def _enabled(settings) -> bool:
+    return bool(settings.get("RESPONSIVE_IMAGES", True))
+
+
+def init(pelican) -> None:
+    settings = pelican.settings
+    S.settings = settings
+    S.needed = {}
+    S.pending = []
+    S.failed = set()
+    if _enabled(settings):
+        S.cache = VariantCache(os.path.join(settings["CACHE_PATH"], "images"),
+                               settings.get("RESPONSIVE_IMAGE_WIDTHS", DEFAULT_WIDTHS))
+
+
+def _resolve(value, base_dir: str | None = None) -> tuple[str, str] | None:
+    """'{static}/images/a.jpg' -> (abs file, 'images/a.jpg') when it is a local raster photo."""
+    if not value:
+        return None
+    text = str(value)
+    m = re.match(r"^\{(static|attach)\}(.*)$", text)
+    if not m:
+        return None
+    target = m.group(2).split("#", 1)[0].split("?", 1)[0]
+    root = S.settings["PATH"]
+    if target.startswith("/"):
+        full = os.path.join(root, target.lstrip("/"))
+    else:
+        full = os.path.join(base_dir or root, target)
+    full = os.path.normpath(full)
+    if not full.lower().endswith(RASTER_EXTS) or not os.path.isfile(full):
+        return None
+    return full, os.path.relpath(full, root).replace(os.sep, "/")
+
+
+def _entry(full: str, rel: str) -> dict | None:
+    if S.cache is None or full in S.failed:
+        return None
+    try:
+        entry = S.cache.info(full)
+    except Exception as exc:  # a broken photo must not stop the build: plain <img> instead
+        log.warning("Không tạo được ảnh nhiều cỡ cho %s: %s", rel, exc)
+        S.failed.add(full)
+        return None
+    S.needed[rel] = entry
+    return entry
+
+
+def _url_base() -> str:
+    return (S.settings.get("SITEURL") or "").rstrip("/") + "/"
+
+
+def responsive_img(path, alt="", sizes="100vw", lazy=True, cls="", width=800) -> Markup:
+    """Jinja global: <picture> for a local photo, plain <img> for anything else."""
+    esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    resolved = _resolve(path) if _enabled(S.settings) else None
+    entry = _entry(*resolved) if resolved else None
+    if entry is None:
+        src = str(path or "")
+        for prefix in ("{static}", "{attach}"):
+            if src.startswith(prefix):
+                src = _url_base() + src[len(prefix):].lstrip("/")
+        loading = ' loading="lazy" decoding="async"' if lazy else ""
+        klass = f' class="{esc(cls)}"' if cls else ""
+        return Markup(f'<img src="{esc(src)}" alt="{esc(alt)}"{klass}{loading}>')
+    return Markup(picture(entry, _url_base(), resolved[1], str(alt), sizes,
+                          lazy=lazy, img_class=cls, display_width=width))
+
+
+def rewrite_html(content: str, base_dir: str, first_eager: bool) -> str:
+    """Replace local <img> photos in rendered HTML with <picture> elements."""
+    count = [0]
+
+    def repl(m):
+        tag = m.group(0)
+        attrs = {k.lower(): html.unescape(v) for k, v in _ATTR_RE.findall(tag)}
+        if "srcset" in attrs:
+            return tag  # the author chose sources by hand
+        resolved = _resolve(attrs.get("src", ""), base_dir)
+        entry = _entry(*resolved) if resolved else None
+        if entry is None:
+            return tag
+        count[0] += 1
+        lazy = not (first_eager and count[0] == 1)
+        return picture(entry, _url_base(), resolved[1], attrs.get("alt", ""), BODY_SIZES,
+                       lazy=lazy, img_class=attrs.get("class", ""))
+
+    return _IMG_RE.sub(repl, content)
+
+
+def on_content(instance) -> None:
+    """Remember objects with photos in their body; rewritten once all are read (see prepare)."""
+    if not _enabled(S.settings) or S.cache is None:
+        return
+    content = getattr(instance, "_content", None)
+    if content and "<img" in content:
+        S.pending.append(instance)
+
+
+_SRC_RE = re.compile(r'<img\b[^>]*?\ssrc="(\{(?:static|attach)\}[^"]+)"', re.IGNORECASE)
+
+
+def _encode_one(args):
+    path, cache_dir, widths = args
+    VariantCache(cache_dir, widths, load_index=False).info(path)
+    return path
+
+
+def prepare(generator) -> None:
+    """After a generator has read everything: encode missing variants on all cores, then
+    rewrite the bodies. Featured photos are encoded here too, before any template runs."""
+    if not _enabled(S.settings) or S.cache is None:
+        return
+    todo: list[str] = []
+    objs = [*getattr(generator, "articles", []), *getattr(generator, "drafts", []),
+            *getattr(generator, "pages", []), *getattr(generator, "hidden_pages", [])]
+    for obj in objs:
+        resolved = _resolve(getattr(obj, "image", None))
+        if resolved:
+            todo.append(resolved[0])
+    for obj in S.pending:
+        base_dir = os.path.dirname(obj.source_path) if obj.source_path else None
+        for src in _SRC_RE.findall(obj._content):
+            resolved = _resolve(html.unescape(src), base_dir)
+            if resolved:
+                todo.append(resolved[0])
+    missing, inodes = [], set()
+    for path in sorted(set(todo)):
+        if S.cache.known(path):
+            continue
+        st = os.stat(path)
+        if (st.st_dev, st.st_ino) not in inodes:  # hard links: one photo, encode once
+            inodes.add((st.st_dev, st.st_ino))
+            missing.append(path)
+    workers = int(S.settings.get("RESPONSIVE_IMAGE_WORKERS", 2))
+    if len(missing) > 1 and workers > 1:
+        jobs = [(p, S.cache.dir, S.cache.widths) for p in missing]
+        with ProcessPoolExecutor(min(workers, len(missing))) as pool:
+            for path in pool.map(_encode_one, jobs):
+                pass  # per-hash metadata is on disk; the parent's info() picks it up
+    for obj in S.pending:
+        first_eager = not getattr(obj, "image", None)
+        base_dir = os.path.dirname(obj.source_path) if obj.source_path else None
+        obj._content = rewrite_html(obj._content, base_dir, first_eager)
+    S.pending = []
+
+
+def publish(pelican) -> None:
+    if S.cache is None:
+        return
+    placed = 0
+    for rel, entry in sorted(S.needed.items()):
+        placed += S.cache.publish(entry, rel, pelican.output_path)
+    S.cache.save()
+    log.info("images: %d photos, %d variant files placed, %d encoded", len(S.needed), placed, S.cache.encoded)
+    S.needed = {}
+
+
+def add_global(generator) -> None:
+    generator.env.globals["responsive_img"] = responsive_img
+
+
+def register():
+    signals.initialized.connect(init)
+    signals.generator_init.connect(add_global)
+    signals.content_object_init.connect(on_content)
+    signals.article_generator_finalized.connect(prepare)
+    signals.page_generator_finalized.connect(prepare)
+    signals.finalized.connect(publish)

@@ -1,0 +1,85 @@
+"""Write `.gz` and `.br` next to text files, so a web server can send them as they are.
+
+Pure (brotli + gzip). Results are cached by content hash: Pelican rewrites every
+file on every build, but unchanged bytes are never compressed twice.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import tempfile
+
+import brotli
+
+EXTENSIONS = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt")
+PAGE_EXTENSIONS = (".html", ".xml", ".txt")  # many files: a faster brotli level
+MIN_SIZE = 256  # below this, compression costs more than it saves
+
+
+def candidates(root: str, extensions=EXTENSIONS, min_size: int = MIN_SIZE):
+    """(path, want_gz, want_br) for every text file lacking an up-to-date sibling."""
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            if not name.endswith(extensions):
+                continue
+            path = os.path.join(dirpath, name)
+            st = os.stat(path)
+            if st.st_size < min_size:
+                continue
+            # Files precompressed by their own plugin (search shards, ...) are left alone.
+            want = [not _fresh(path + ext, st.st_mtime) for ext in (".gz", ".br")]
+            if any(want):
+                yield path, want[0], want[1]
+
+
+def _fresh(sibling: str, mtime: float) -> bool:
+    try:
+        return os.stat(sibling).st_mtime >= mtime
+    except OSError:
+        return False
+
+
+def compress_file(path: str, want_gz: bool, want_br: bool, cache_dir: str | None,
+                  quality: int = 11, page_quality: int = 9) -> int:
+    """Write the siblings; returns how many were freshly compressed (0 = all from cache)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    digest = hashlib.sha256(data).hexdigest()
+    q = page_quality if path.endswith(PAGE_EXTENSIONS) else quality
+    fresh = 0
+    for ext, want in ((".gz", want_gz), (".br", want_br)):
+        if not want:
+            continue
+        cached = os.path.join(cache_dir, digest[:2], f"{digest}-{q}{ext}") if cache_dir else None
+        if cached and os.path.exists(cached):
+            _place(cached, path + ext)
+            continue
+        blob = gzip.compress(data, 9, mtime=0) if ext == ".gz" else brotli.compress(data, quality=q)
+        fresh += 1
+        if cached:
+            _write(cached, blob)
+            _place(cached, path + ext)
+        else:
+            _write(path + ext, blob)
+    return fresh
+
+
+def _write(path: str, blob: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(blob)
+    os.replace(tmp, path)
+
+
+def _place(src: str, dest: str) -> None:
+    if os.path.exists(dest):
+        os.remove(dest)
+    try:
+        os.link(src, dest)
+        os.utime(dest)  # newer than its original: counts as up to date
+    except OSError:
+        shutil.copyfile(src, dest)

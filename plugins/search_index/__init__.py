@@ -1,0 +1,71 @@
+"""Pelican glue: write lunr search shards (one per year) to ``tim-kiem/``.
+
+Collects articles when all generators are done and writes, at ``finalized``,
+content-hashed shard files with .gz/.br twins, lunr.js from node_modules (served
+by the site, no CDN) and ``chi-muc.json``, the manifest search.js starts from.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from pathlib import Path
+
+from pelican import signals
+
+from . import builder
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent.parent
+LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
+MANIFEST = "chi-muc.json"
+_TAG_RE = re.compile(r"<[^>]+>")
+
+_pending: dict = {}
+
+
+def plain(text) -> str:
+    return " ".join(html.unescape(_TAG_RE.sub(" ", str(text or ""))).split())
+
+
+def article_doc(article) -> dict:
+    lead = article.metadata.get("summary") or getattr(article, "summary", "") or ""
+    return {
+        "title": plain(article.title),
+        "url": article.url,
+        "date": article.date,
+        "category": article.category.name if getattr(article, "category", None) else "",
+        "tags": [t.name for t in getattr(article, "tags", []) or []],
+        "lead": plain(lead),
+    }
+
+
+def collect(generators):
+    docs = []
+    for gen in generators:
+        if type(gen).__name__ == "ArticlesGenerator":
+            docs += [article_doc(a) for a in gen.articles]
+    _pending["docs"] = docs
+
+
+def write(pelican):
+    settings = pelican.settings
+    docs = _pending.pop("docs", [])
+    out = Path(pelican.output_path) / settings.get("SEARCH_OUTPUT_DIR", "tim-kiem")
+    if not LUNR_JS.exists():
+        raise RuntimeError(f"{LUNR_JS} không tồn tại: chạy `npm ci` để cài lunr.js cho tìm kiếm.")
+    manifest, files = builder.build_shards(docs, settings.get("SEARCH_LEAD_WORDS", builder.LEAD_WORDS))
+    lunr_js = LUNR_JS.read_bytes()
+    lunr_name = f"lunr-2.3.9.{builder.content_hash(lunr_js)}.min.js"
+    files[lunr_name] = lunr_js
+    manifest["lunr"] = lunr_name
+    files[MANIFEST] = builder.dumps(manifest)
+    builder.write_files(out, files)
+    log.info("search_index: %d articles, %d years -> %s", len(docs), len(manifest["years"]), out)
+
+
+def register():
+    signals.all_generators_finalized.connect(collect)
+    signals.finalized.connect(write)

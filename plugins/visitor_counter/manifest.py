@@ -1,0 +1,70 @@
+"""The counter manifest: which published paths the counter service may count. Pure.
+
+Paths are site-relative ("/" + Pelican url, without SITEURL's path), the form the
+widget sends and the documents plugin uses for its `counter_extra_paths`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import unquote
+
+VERSION = 1
+
+
+def path_for(url: str) -> str:
+    """Canonical counter path of a Pelican url: '2024/03/x.html' -> '/2024/03/x.html',
+    'chuyen-muc/a/index.html' -> '/chuyen-muc/a/'."""
+    path = "/" + unquote(url).lstrip("/")
+    if path.endswith("/index.html") or path == "/index.html":
+        path = path[: -len("index.html")]
+    return path
+
+
+def html_paths(output_dir: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every HTML page the build wrote (home, categories, tags, archives...): a visit
+    may start on any of them. `skip`: top-level folders not to count (drafts, theme)."""
+    found = []
+    skip = {"theme", "counter", *skip}
+    for root, dirs, files in os.walk(output_dir):
+        top = root == output_dir
+        dirs[:] = sorted(d for d in dirs if not (top and d in skip))
+        for f in sorted(files):
+            if f.endswith(".html"):
+                rel = os.path.relpath(os.path.join(root, f), output_dir).replace(os.sep, "/")
+                found.append(path_for(rel))
+    return found
+
+
+def _extra_kind(path: str) -> str:
+    return "document" if path.endswith((".html", "/")) else "attachment"
+
+
+def build(items: list[tuple[str, str, str]], extra: list, html: list[str]) -> dict:
+    """items: (url, kind, title) for articles and pages; extra: paths other plugins add,
+    strings or {"path", "kind", "title"} dicts; html: every HTML page written."""
+    paths: dict[str, dict] = {}
+    for p in html:
+        paths[p] = {"kind": "index"}
+    for e in extra:
+        if isinstance(e, str):
+            e = {"path": e}
+        p = path_for(e["path"])
+        paths[p] = {"kind": e.get("kind") or _extra_kind(p)}
+        if e.get("title"):
+            paths[p]["title"] = e["title"]
+    for url, kind, title in items:
+        paths[path_for(url)] = {"kind": kind, "title": title}
+    return {"version": VERSION, "paths": dict(sorted(paths.items()))}
+
+
+def write(data: dict, output_dir: str) -> str:
+    folder = os.path.join(output_dir, "counter")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "manifest.json")
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+    os.replace(tmp, path)  # the service may be reading it right now
+    return path

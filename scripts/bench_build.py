@@ -1,0 +1,184 @@
+"""Build-cost benchmark: bare Pelican against the portal, on the same generated corpus.
+
+    .venv/bin/python scripts/bench_build.py                 # 1k and 10k articles
+    .venv/bin/python scripts/bench_build.py --sizes 1000    # one size
+    .venv/bin/python scripts/bench_build.py --with-100k     # adds 100k (long: ~1 h on 2 busy cores)
+
+(a) bare Pelican 4.12: theme ``simple``, only the ``pelican.plugins.yaml_metadata`` reader
+    (bare Pelican cannot read the YAML front-matter of the content contract without it),
+    DEFAULT_PAGINATION = 12 like the portal, everything else Pelican's defaults.
+(b) the portal: pelicanconf.py as ``invoke build`` uses it, every feature plugin on.
+(b+) with ``--publish``: publishconf.py too (absolute URLs + .gz/.br precompression).
+
+For each: cold build (empty output and caches), then a warm rebuild after editing one
+article with Pelican's content cache on (as ``invoke regenerate``/``livereload`` run it).
+Peak RSS is the pelican process's (and its reaped children's) maximum, from wait4().
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from scripts import gen_corpus  # noqa: E402
+
+BARE = """\
+PATH = {content!r}
+THEME = "simple"
+PLUGINS = ["pelican.plugins.yaml_metadata"]
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+SITENAME = "Bare Pelican"
+SITEURL = ""
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+DEFAULT_PAGINATION = 12
+CACHE_PATH = {cache!r}
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+GZIP_CACHE = False
+"""
+
+PORTAL = """\
+import sys
+sys.path.insert(0, {root!r})
+from {module} import *
+PATH = {content!r}
+CACHE_PATH = {cache!r}
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+GZIP_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False
+"""
+
+
+def uptime() -> str:
+    with open("/proc/loadavg") as fh:
+        return " ".join(fh.read().split()[:3])
+
+
+def run_pelican(settings: str, content: str, output: str) -> dict:
+    """One build in a subprocess: wall time, peak RSS (MB), exit code."""
+    cmd = [sys.executable, "-m", "pelican", content, "-s", settings, "-o", output,
+           "--fatal", "errors", "-q"]
+    load = uptime()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=os.path.dirname(settings), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    out = proc.stdout.read()
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.stderr.write(out.decode("utf-8", "replace")[-4000:])
+        raise SystemExit(f"build failed ({settings})")
+    return {"time": wall, "rss": ru.ru_maxrss / 1024, "load": load}
+
+
+def tree_size(path: str) -> tuple[int, int]:
+    files = size = 0
+    for dirpath, _, names in os.walk(path):
+        for n in names:
+            files += 1
+            size += os.lstat(os.path.join(dirpath, n)).st_size
+    return files, size
+
+
+def ensure_corpus(n: int, seed: int, workdir: str) -> str:
+    content = os.path.join(workdir, f"corpus-{n}-s{seed}")
+    stamp = os.path.join(content, ".complete")
+    if not os.path.exists(stamp):
+        shutil.rmtree(content, ignore_errors=True)
+        t0 = time.perf_counter()
+        gen_corpus.write(n, seed, content)
+        open(stamp, "w").close()
+        print(f"  corpus {n}: generated in {time.perf_counter() - t0:.0f} s -> {content}", flush=True)
+    return content
+
+
+def edit_one(content: str) -> tuple[str, str]:
+    arts = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(content, "articles"))
+                  for f in fs if f.endswith(".md"))
+    path = arts[len(arts) // 2]
+    with open(path, encoding="utf-8") as fh:
+        original = fh.read()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(original + "\nĐoạn bổ sung sau khi biên tập lại bài viết.\n")
+    return path, original
+
+
+def bench_variant(name: str, settings_text: str, content: str, workdir: str) -> dict:
+    base = os.path.join(workdir, name)
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(base)
+    settings = os.path.join(base, "settings.py")
+    with open(settings, "w", encoding="utf-8") as fh:
+        fh.write(settings_text.format(root=ROOT, content=content, cache=os.path.join(base, "cache"),
+                                      module="publishconf" if name.endswith("publish") else "pelicanconf"))
+    output = os.path.join(base, "output")
+    cold = run_pelican(settings, content, output)
+    files, size = tree_size(output)
+    path, original = edit_one(content)
+    try:
+        warm = run_pelican(settings, content, output)
+    finally:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(original)
+    return {"name": name, "cold": cold, "warm": warm, "files": files, "size": size}
+
+
+def fmt_row(n: int, r: dict, ref: dict | None) -> str:
+    c, w = r["cold"], r["warm"]
+    ratio = f"{c['time'] / ref['cold']['time']:.2f}×" if ref else "—"
+    return (f"| {n:,} | {r['name']} | {c['time']:.1f} s | {w['time']:.1f} s ({w['time'] / c['time']:.2f}×) | "
+            f"{max(c['rss'], w['rss']):.0f} MB | {r['files']:,} | {r['size'] / 1e6:.0f} MB | {ratio} | "
+            f"{c['load']} |")
+
+
+HEADER = ("| Articles | Build | Cold | Warm after 1 edit (÷ cold) | Peak RSS | Output files | Output size "
+          "| Cold ÷ bare | Load avg at start |\n|---|---|---|---|---|---|---|---|---|")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--with-100k", action="store_true", help="also 100,000 articles")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workdir", default="/tmp/bench_build")
+    ap.add_argument("--publish", action="store_true", help="also the publish build (precompression)")
+    ap.add_argument("--keep", action="store_true", help="keep outputs and corpora")
+    args = ap.parse_args(argv)
+    sizes = args.sizes + ([100000] if args.with_100k else [])
+    os.makedirs(args.workdir, exist_ok=True)
+    rows = []
+    print(f"bench_build: sizes {sizes}, seed {args.seed}, {os.cpu_count()} CPUs, load {uptime()}", flush=True)
+    for n in sizes:
+        content = ensure_corpus(n, args.seed, args.workdir)
+        bare = bench_variant("bare", BARE, content, args.workdir)
+        print("  " + fmt_row(n, bare, None), flush=True)
+        portal = bench_variant("portal", PORTAL, content, args.workdir)
+        print("  " + fmt_row(n, portal, bare), flush=True)
+        rows += [fmt_row(n, bare, None), fmt_row(n, portal, bare)]
+        if args.publish:
+            pub = bench_variant("portal-publish", PORTAL, content, args.workdir)
+            print("  " + fmt_row(n, pub, bare), flush=True)
+            rows.append(fmt_row(n, pub, bare))
+        if not args.keep:
+            for name in ("bare", "portal", "portal-publish"):
+                shutil.rmtree(os.path.join(args.workdir, name), ignore_errors=True)
+    print()
+    print(HEADER)
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""Benchmark the visitor counter service on loopback, and crash-test it.
+
+Starts its own redis-server and service processes on free loopback ports, drives
+POST /v1/hit from keep-alive connections in separate load processes (every hit a new
+visitor, so every hit is a new visit and a new view: the write-heaviest case), bounded
+by --seconds and --max-hits per case. Prints hits/s and latency percentiles per case,
+the Redis 2-worker/1-worker ratio, then the crash test: SIGKILL under load, hits
+acknowledged (204) against hits stored.
+
+  .venv/bin/python scripts/bench_counter.py [--seconds 8] [--max-hits 200000]
+      [--conns 64] [--loaders 2] [--cases sqlite1,redis1,redis2,crash]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ORIGIN = "http://bench.test"
+UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/120.0.0.0 Safari/537.36")
+NPATHS = 2000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def paths():
+    return [f"/2024/{m:02d}/bai-viet-so-{i}.html" for i, m in zip(range(NPATHS), [1 + i % 12 for i in range(NPATHS)])]
+
+
+# --- load generator (runs in child processes) ---------------------------------------------
+
+async def _conn(port, deadline, budget, lat, stats, base_ip, step, plist, acked):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    k = 0
+    try:
+        while time.perf_counter() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            n = base_ip + k * step
+            k += 1
+            ip = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+            body = b'{"path":"%s"}' % plist[n % len(plist)].encode()
+            req = (b"POST /v1/hit HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + ORIGIN.encode() +
+                   b"\r\nUser-Agent: " + UA.encode() + b"\r\nX-Forwarded-For: " + ip.encode() +
+                   b"\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            t0 = time.perf_counter()
+            stats["sent"] += 1
+            writer.write(req)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            cl = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    cl = int(line[15:])
+            if cl:
+                await reader.readexactly(cl)
+            lat.append(time.perf_counter() - t0)
+            if status == 204:
+                stats["ok"] += 1
+                if acked is not None:
+                    acked.append(n)
+            else:
+                stats["other"] += 1
+    except (ConnectionError, asyncio.IncompleteReadError, OSError):
+        stats["errors"] += 1
+    finally:
+        writer.close()
+
+
+def _loader(port, seconds, max_hits, conns, index, loaders, plist, out, track):
+    try:
+        import uvloop
+        uvloop.install()
+    except ImportError:
+        pass
+    lat, stats, acked = [], {"sent": 0, "ok": 0, "other": 0, "errors": 0}, [] if track else None
+
+    async def main():
+        deadline = time.perf_counter() + seconds
+        budget = [max_hits]
+        step = conns * loaders
+        await asyncio.gather(*(_conn(port, deadline, budget, lat, stats, index * conns + c + 1, step, plist, acked)
+                               for c in range(conns)), return_exceptions=True)
+
+    t0 = time.perf_counter()
+    asyncio.run(main())
+    out.put((lat, stats, time.perf_counter() - t0, acked))
+
+
+def load(port, seconds, max_hits, conns, loaders, plist, track=False, on_start=None):
+    q = mp.Queue()
+    procs = [mp.Process(target=_loader, args=(port, seconds, max_hits // loaders, conns, i, loaders, plist, q, track))
+             for i in range(loaders)]
+    for p in procs:
+        p.start()
+    if on_start:
+        on_start()
+    res = [q.get() for _ in procs]
+    for p in procs:
+        p.join()
+    lat = sorted(x for r in res for x in r[0])
+    stats = {k: sum(r[1][k] for r in res) for k in res[0][1]}
+    wall = max(r[2] for r in res)
+    acked = [x for r in res for x in (r[3] or [])]
+    return lat, stats, wall, acked
+
+
+# --- services -----------------------------------------------------------------------------
+
+def start_service(work, port, backend, redis_url=None, workers=1, db=None, extra=()):
+    cmd = [sys.executable, "-m", "counter_service", "--port", str(port), "--origin", ORIGIN,
+           "--manifest", os.path.join(work, "manifest.json"), "--trusted-proxy", "127.0.0.1", "--site", "bench",
+           *extra]
+    cmd += ["--redis-url", redis_url, "--workers", str(workers)] if backend == "redis" else ["--db", db]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    import urllib.request
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                if r.status == 200:
+                    time.sleep(0.3 if workers > 1 else 0)  # let every worker come up
+                    return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("service did not start")
+
+
+def stop(proc, sig=signal.SIGTERM):
+    try:
+        os.killpg(proc.pid, sig)  # the service and its uvicorn workers: our own process group
+    except ProcessLookupError:
+        pass
+    proc.wait(30)
+
+
+def pct(lat, p):
+    return lat[min(len(lat) - 1, int(len(lat) * p))] * 1000 if lat else float("nan")
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=8.0)
+    ap.add_argument("--max-hits", type=int, default=200_000)
+    ap.add_argument("--conns", type=int, default=32, help="connections per load process")
+    ap.add_argument("--loaders", type=int, default=2, help="load processes")
+    ap.add_argument("--cases", default="sqlite1,redis1,redis2,crash")
+    a = ap.parse_args(argv)
+    cases = a.cases.split(",")
+    plist = paths()
+    work = tempfile.mkdtemp(prefix="bench-counter-")
+    with open(os.path.join(work, "manifest.json"), "w") as fh:
+        json.dump({"version": 1, "paths": {p: {"kind": "article"} for p in plist}}, fh)
+    redis_port = free_port()
+    redis = subprocess.Popen([shutil.which("redis-server"), "--port", str(redis_port), "--bind", "127.0.0.1",
+                              "--save", "", "--appendonly", "no", "--dir", work],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    time.sleep(0.3)
+    print(f"# cpus={os.cpu_count()}  {uptime()}")
+    print(f"# every hit a new visitor (new visit + new view); {a.loaders} load processes x {a.conns} "
+          f"keep-alive connections; <= {a.seconds:g} s and <= {a.max_hits} hits per case\n")
+    rows = []
+    try:
+        for case in [c for c in cases if c != "crash"]:
+            backend, workers = ("sqlite", 1) if case == "sqlite1" else ("redis", int(case[-1]))
+            if backend == "redis":
+                subprocess.run(["redis-cli", "-p", str(redis_port), "flushall"], capture_output=True)
+            port = free_port()
+            db = os.path.join(work, f"{case}.sqlite3")
+            proc = start_service(work, port, backend, redis_url, workers, db)
+            try:
+                lat, stats, wall, _ = load(port, a.seconds, a.max_hits, a.conns, a.loaders, plist)
+            finally:
+                stop(proc)
+            if backend == "sqlite":
+                con = sqlite3.connect(db)
+                stored = con.execute("SELECT n FROM totals WHERE site='bench'").fetchone()[0]
+                con.close()
+            else:
+                stored = int(subprocess.run(["redis-cli", "-p", str(redis_port), "get", "c:{bench}:total"],
+                                            capture_output=True, text=True).stdout.strip() or 0)
+            rows.append((case, stats["ok"] / wall, pct(lat, .5), pct(lat, .99), stats, stored))
+        if rows:
+            print(f"{'case':<10} {'hits/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'204':>8} {'other':>6} "
+                  f"{'errors':>6} {'stored visits':>13}")
+            for case, rate, p50, p99, s, stored in rows:
+                print(f"{case:<10} {rate:>8.0f} {p50:>7.1f} {p99:>7.1f} {s['ok']:>8} {s['other']:>6} "
+                      f"{s['errors']:>6} {stored:>13}")
+            by = {r[0]: r[1] for r in rows}
+            if "redis1" in by and "redis2" in by:
+                print(f"\nredis2 / redis1 = {by['redis2'] / by['redis1']:.2f}x (target >= 1.6x)")
+            if "sqlite1" in by:
+                r = [x for x in rows if x[0] == "sqlite1"][0]
+                print(f"sqlite1: {r[1]:.0f} hits/s (target >= 4000), p99 {r[3]:.1f} ms (target <= 50)")
+        if "crash" in cases:
+            print("\n# crash test: SIGKILL under load (SQLite; a hit is acknowledged only after its commit)")
+            print(f"{'flush':<10} {'sent':>7} {'acked':>7} {'stored':>7} {'lost acked':>10}")
+            for flush in ("0", "100"):
+                port = free_port()
+                db = os.path.join(work, f"crash-{flush}.sqlite3")
+                proc = start_service(work, port, "sqlite", db=db, extra=["--flush-ms", flush])
+                killer = lambda p=proc: (time.sleep(min(2.0, a.seconds / 2)), os.killpg(p.pid, signal.SIGKILL))  # noqa: E731
+                import threading
+                th = threading.Thread(target=killer)
+                lat, stats, wall, acked = load(port, min(4.0, a.seconds), a.max_hits, a.conns, a.loaders, plist,
+                                               track=True, on_start=th.start)
+                th.join()
+                proc.wait(10)
+                con = sqlite3.connect(db)
+                stored = con.execute("SELECT n FROM totals WHERE site='bench'").fetchone()[0]
+                con.close()
+                print(f"{flush + ' ms':<10} {stats['sent']:>7} {len(acked):>7} {stored:>7} "
+                      f"{max(0, len(acked) - stored):>10}")
+    finally:
+        redis.terminate()
+        redis.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\n# {uptime()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
