@@ -250,3 +250,18 @@ SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = "tim-kiem/index.html"
 SEARCH_OUTPUT_DIR = "tim-kiem"  # shards, lunr.js and the manifest chi-muc.json
 SEARCH_LEAD_WORDS = 24  # lead words indexed and shown as the snippet
+
+# --- related_news ---
+# Tin liên quan / Tin cùng chuyên mục / Có thể bạn quan tâm (plugins/related_news).
+# Any key of plugins.related_news.similarity.Config; shown here are the ones editors tune.
+PLUGINS += ["plugins.related_news"]
+RELATED_NEWS = {
+    "k": 5,                    # items per list
+    "w_text": 1.0,             # text cosine (syllable 1-2-gram TF-IDF)
+    "w_tags": 0.4,             # shared tags, weighted by rarity
+    "w_category": 0.05,        # same category bonus
+    "w_recency": 0.1,          # bonus halving every recency_half_life_days of date gap
+    "recency_half_life_days": 90,
+    "max_age_days": 1825,      # never relate articles more than 5 years apart (None: no limit)
+    "near_duplicate": 0.85,    # text cosine at or above: a reposted story, dropped
+}

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import json
 import logging
+import re
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -47,6 +48,17 @@ class Config:
 
 
 _crawler = CrawlerDetect()
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class _ASGI:
+    """Wraps a coroutine (scope, receive, send) so Starlette routes to it as an ASGI app."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    async def __call__(self, scope, receive, send):
+        await self.fn(scope, receive, send)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -120,61 +132,78 @@ def create_app(cfg: Config) -> Starlette:
         headers["Vary"] = "Origin"
         return headers
 
-    def bad(reason: str, status: int, message: str) -> Response:
+    async def respond(send, status: int, origin: str | None, body: bytes = b"", extra=()) -> None:
+        headers = [(b"vary", b"Origin"), *extra]
+        if origin in origins:
+            headers.append((b"access-control-allow-origin", origin.encode("latin-1")))
+        if body:
+            headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def reject(send, reason: str, status: int, message: str, origin) -> None:
         metrics.invalid[reason] += 1
-        return JSONResponse({"error": message}, status_code=status)
+        await respond(send, status, origin, json.dumps({"error": message}).encode())
 
-    def drop(reason: str, origin) -> Response:
+    async def drop(send, reason: str, origin) -> None:
         metrics.dropped[reason] += 1
-        return Response(status_code=204, headers=cors(origin, {}))
+        await respond(send, 204, origin)
 
-    async def hit(request: Request) -> Response:
-        headers = request.headers
+    async def hit(scope, receive, send) -> None:
+        """POST /v1/hit as a plain ASGI app: the hot path skips Request/Response objects."""
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         origin = headers.get("origin")
         cl = headers.get("content-length")
         if cl is not None and (not cl.isdigit() or int(cl) > MAX_BODY):
-            return bad("too_large", 413, "body over 2 KB")
+            return await reject(send, "too_large", 413, "body over 2 KB", origin)
         body = b""
-        async for chunk in request.stream():
-            body += chunk
+        more = True
+        while more:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                return
+            body += msg.get("body", b"")
+            more = msg.get("more_body", False)
             if len(body) > MAX_BODY:
-                return bad("too_large", 413, "body over 2 KB")
+                return await reject(send, "too_large", 413, "body over 2 KB", origin)
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError, RecursionError):
-            return bad("json", 400, "body is not JSON")
+            return await reject(send, "json", 400, "body is not JSON", origin)
         if not isinstance(data, dict) or not isinstance(data.get("path"), str):
-            return bad("json", 400, 'expected {"path": "/…"}')
+            return await reject(send, "json", 400, 'expected {"path": "/…"}', origin)
         raw = data["path"]
         if len(raw) > MAX_PATH:
-            return bad("path", 400, "path over 512 characters")
-        if not raw.startswith("/") or any(ord(c) < 32 or c == "\x7f" for c in raw):
-            return bad("path", 400, "path must start with / and contain no control characters")
+            return await reject(send, "path", 400, "path over 512 characters", origin)
+        if not raw.startswith("/") or _CONTROL.search(raw):
+            return await reject(send, "path", 400, "path must start with / and contain no control characters",
+                                origin)
         if origin not in origins:
-            return drop("origin", origin)
+            return await drop(send, "origin", origin)
         if is_prefetch(headers):
-            return drop("prefetch", origin)
+            return await drop(send, "prefetch", origin)
         ua = headers.get("user-agent", "")
         if is_bot(ua):
-            return drop("bot", origin)
+            return await drop(send, "bot", origin)
         path = normalize(raw)
         if path not in manifest:
-            return drop("path", origin)
+            return await drop(send, "path", origin)
         now = clock.now(headers)
-        ip = client_ip(request.client.host if request.client else "", headers.get("x-forwarded-for"))
+        peer = scope.get("client")
+        ip = client_ip(peer[0] if peer else "", headers.get("x-forwarded-for"))
         try:
             visitor = identity.visitor_id(await storage.salt(site, now), site, ip, ua)
             out = await storage.hit(site, visitor, path, now)
         except Exception:
             log.exception("storage failed")
             metrics.errors += 1
-            return Response(status_code=503, headers=cors(origin, {"Retry-After": "5"}))
+            return await respond(send, 503, origin, b'{"error": "storage unavailable"}', [(b"retry-after", b"5")])
         if not out.counted:
-            return drop(out.reason, origin)
+            return await drop(send, out.reason, origin)
         metrics.accepted += 1
         metrics.visits += out.new_visit
         metrics.views += out.new_view
-        return Response(status_code=204, headers=cors(origin, {}))
+        await respond(send, 204, origin)
 
     async def counts(request: Request) -> Response:
         paths = [normalize(p) for p in request.query_params.getlist("path")]
@@ -259,7 +288,7 @@ def create_app(cfg: Config) -> Starlette:
             await storage.close()  # SIGTERM: commit everything queued before exit
 
     app = Starlette(routes=[
-        Route("/v1/hit", hit, methods=["POST"]),
+        Route("/v1/hit", _ASGI(hit), methods=["POST"]),
         Route("/v1/counts", counts, methods=["GET"]),
         Route("/v1/top", top, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

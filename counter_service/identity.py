@@ -7,6 +7,7 @@ its day began, so yesterday's ids cannot be recomputed. Raw IP and UA are never 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -17,6 +18,7 @@ def visitor_id(salt: bytes, site: str, ip: str, ua: str) -> str:
     return hmac.new(salt, msg, hashlib.sha256).hexdigest()[:32]
 
 
+@functools.lru_cache(maxsize=4096)
 def _ip(value: str):
     try:
         return ipaddress.ip_address(value.strip())

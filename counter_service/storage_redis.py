@@ -58,7 +58,9 @@ class RedisStorage:
         return "c:{" + site + "}:" + ":".join(parts)
 
     async def start(self) -> None:
-        self.r = aioredis.from_url(self.url, max_connections=64, socket_timeout=5)
+        # Blocking pool: under a burst, requests wait for a free connection instead of failing.
+        pool = aioredis.BlockingConnectionPool.from_url(self.url, max_connections=64, timeout=5, socket_timeout=5)
+        self.r = aioredis.Redis(connection_pool=pool)
         self.script = self.r.register_script(HIT_LUA)
         await self.r.ping()
 

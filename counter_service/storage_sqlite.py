@@ -3,20 +3,18 @@
 The counting state (visit/view windows, online, rate limits) lives in this process
 (`rules.MemoryRules`); only counts and daily salts are stored. Hits that change a
 count are written by one writer thread in group commits: a request is answered only
-after the transaction holding its hit has committed, and everything already queued
-is committed together (optionally waiting up to `flush_ms`, ≤ 100 ms, to batch more).
+after the transaction holding its hit has committed; hits arriving while a commit runs
+go together into the next one (optionally waiting up to `flush_ms`, ≤ 100 ms, to batch more).
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import os
-import queue
 import secrets
 import sqlite3
-import threading
-import time
 
 from . import rules
 
@@ -34,8 +32,6 @@ CREATE TABLE IF NOT EXISTS imported (site TEXT, key TEXT, n INTEGER NOT NULL,
 CREATE TABLE IF NOT EXISTS salts (site TEXT, day TEXT, salt BLOB NOT NULL,
     PRIMARY KEY (site, day)) WITHOUT ROWID;
 """
-
-_STOP = object()
 
 
 def connect(path: str) -> sqlite3.Connection:
@@ -59,68 +55,63 @@ class SQLiteStorage:
         self.path = path
         self.flush = flush_ms / 1000.0
         self.rules = rules.MemoryRules()
-        self.q: queue.SimpleQueue = queue.SimpleQueue()
         self._salts: dict[tuple[str, str], bytes] = {}
         self.ro: sqlite3.Connection | None = None
-        self.thread: threading.Thread | None = None
+        self.executor: concurrent.futures.ThreadPoolExecutor | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.write_error: BaseException | None = None
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
         self.ro = connect(self.path)
-        self.thread = threading.Thread(target=self._writer, name="counter-sqlite-writer", daemon=True)
-        self.thread.start()
+        # One writer thread; the event loop hands it whole batches, not single hits.
+        self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="counter-sqlite-writer")
+        self.wcon = await self.loop.run_in_executor(self.executor, connect, self.path)
+        self.pending: list = []
+        self.flushing = False
 
     async def close(self) -> None:
         """Commit everything queued (SIGTERM path), then close."""
-        if self.thread is not None:
-            self.q.put(_STOP)
-            await asyncio.to_thread(self.thread.join)
-            self.thread = None
+        while self.pending or self.flushing:
+            if not self.flushing:
+                self._start_flush()
+            await asyncio.sleep(0.005)
+        if self.executor is not None:
+            await self.loop.run_in_executor(self.executor, self.wcon.close)
+            self.executor.shutdown(wait=True)
+            self.executor = None
         if self.ro is not None:
             self.ro.close()
             self.ro = None
 
     async def ping(self) -> bool:
         self.ro.execute("SELECT 1").fetchone()
-        return self.thread is not None and self.thread.is_alive()
+        return self.executor is not None
 
-    # -- writer thread -----------------------------------------------------------
-    def _writer(self) -> None:
-        con = connect(self.path)
-        stop = False
-        while not stop:
-            item = self.q.get()
-            if item is _STOP:
-                break
-            batch = [item]
-            deadline = time.monotonic() + self.flush
-            while True:
+    # -- group commit --------------------------------------------------------------
+    def _start_flush(self) -> None:
+        self.flushing = True
+        self.loop.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        """Commit what is pending in one transaction; hits that arrive meanwhile go in
+        the next one. A request is answered when its transaction has committed."""
+        try:
+            while self.pending:
+                if self.flush:
+                    await asyncio.sleep(self.flush)
+                batch, self.pending = self.pending, []
+                err = None
                 try:
-                    nxt = self.q.get_nowait() if self.flush == 0 else \
-                        self.q.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    break
-                if nxt is _STOP:
-                    stop = True
-                    break
-                batch.append(nxt)
-            err = None
-            try:
-                self._commit(con, batch)
-            except BaseException as e:  # the waiting requests get a 503, nothing is acknowledged
-                err = e
-                self.write_error = e
-            self.loop.call_soon_threadsafe(self._resolve, [b[-1] for b in batch], err)
-        con.close()
-
-    @staticmethod
-    def _resolve(futures, err) -> None:
-        for f in futures:
-            if not f.done():
-                f.set_exception(err) if err else f.set_result(None)
+                    await self.loop.run_in_executor(self.executor, self._commit, self.wcon, batch)
+                except Exception as e:  # the waiting requests get a 503, nothing is acknowledged
+                    err = e
+                for b in batch:
+                    f = b[-1]
+                    if not f.done():
+                        f.set_exception(err) if err else f.set_result(None)
+        finally:
+            self.flushing = False
 
     @staticmethod
     def _commit(con: sqlite3.Connection, batch) -> None:
@@ -185,10 +176,10 @@ class SQLiteStorage:
     async def hit(self, site: str, visitor: str, path: str, now: float) -> rules.Outcome:
         out = self.rules.hit(visitor, path, now)
         if out.counted and (out.new_visit or out.new_view):
-            if self.write_error is not None and not self.thread.is_alive():
-                raise RuntimeError("writer stopped")
             fut = self.loop.create_future()
-            self.q.put((site, rules.day_key(now), path, out.new_visit, out.new_view, fut))
+            self.pending.append((site, rules.day_key(now), path, out.new_visit, out.new_view, fut))
+            if not self.flushing:
+                self._start_flush()
             await fut
         return out
 

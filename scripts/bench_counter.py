@@ -77,6 +77,7 @@ async def _conn(port, deadline, budget, lat, stats, base_ip, step, plist, acked)
                     acked.append(n)
             else:
                 stats["other"] += 1
+                stats.setdefault("codes", set()).add(status)
     except (ConnectionError, asyncio.IncompleteReadError, OSError):
         stats["errors"] += 1
     finally:
@@ -115,7 +116,8 @@ def load(port, seconds, max_hits, conns, loaders, plist, track=False, on_start=N
     for p in procs:
         p.join()
     lat = sorted(x for r in res for x in r[0])
-    stats = {k: sum(r[1][k] for r in res) for k in res[0][1]}
+    stats = {k: sum(r[1][k] for r in res) for k in ("sent", "ok", "other", "errors")}
+    stats["codes"] = sorted(set().union(*(r[1].get("codes", set()) for r in res)))
     wall = max(r[2] for r in res)
     acked = [x for r in res for x in (r[3] or [])]
     return lat, stats, wall, acked
@@ -149,6 +151,24 @@ def stop(proc, sig=signal.SIGTERM):
     except ProcessLookupError:
         pass
     proc.wait(30)
+
+
+def cpu_seconds(pgid: int | None = None, pid: int | None = None) -> float:
+    """CPU time (user + system) of a process group, or of one process, from /proc.
+    Hits per CPU-second measures the service itself, whatever else the machine runs."""
+    total = 0
+    for d in os.listdir("/proc"):
+        if not d.isdigit() or (pid is not None and int(d) != pid):
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as fh:
+                st = fh.read()
+        except OSError:
+            continue
+        rest = st[st.rindex(")") + 2:].split()
+        if pid is not None or int(rest[2]) == pgid:
+            total += int(rest[11]) + int(rest[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def pct(lat, p):
@@ -191,7 +211,9 @@ def main(argv=None) -> int:
             db = os.path.join(work, f"{case}.sqlite3")
             proc = start_service(work, port, backend, redis_url, workers, db)
             try:
+                c0, r0 = cpu_seconds(pgid=proc.pid), cpu_seconds(pid=redis.pid)
                 lat, stats, wall, _ = load(port, a.seconds, a.max_hits, a.conns, a.loaders, plist)
+                cpu, rcpu = cpu_seconds(pgid=proc.pid) - c0, cpu_seconds(pid=redis.pid) - r0
             finally:
                 stop(proc)
             if backend == "sqlite":
@@ -201,13 +223,16 @@ def main(argv=None) -> int:
             else:
                 stored = int(subprocess.run(["redis-cli", "-p", str(redis_port), "get", "c:{bench}:total"],
                                             capture_output=True, text=True).stdout.strip() or 0)
-            rows.append((case, stats["ok"] / wall, pct(lat, .5), pct(lat, .99), stats, stored))
+            rows.append((case, stats["ok"] / wall, pct(lat, .5), pct(lat, .99), stats, stored,
+                         stats["ok"] / cpu if cpu else float("nan"), rcpu if backend == "redis" else 0.0, cpu))
         if rows:
             print(f"{'case':<10} {'hits/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'204':>8} {'other':>6} "
-                  f"{'errors':>6} {'stored visits':>13}")
-            for case, rate, p50, p99, s, stored in rows:
+                  f"{'errors':>6} {'stored':>8} {'svc CPU s':>9} {'hits/CPU-s':>10} {'redis CPU s':>11}")
+            for case, rate, p50, p99, s, stored, per_cpu, rcpu, cpu in rows:
                 print(f"{case:<10} {rate:>8.0f} {p50:>7.1f} {p99:>7.1f} {s['ok']:>8} {s['other']:>6} "
-                      f"{s['errors']:>6} {stored:>13}")
+                      f"{s['errors']:>6} {stored:>8} {cpu:>9.2f} {per_cpu:>10.0f} {rcpu:>11.2f}"
+                      + (f"  other statuses: {s['codes']}" if s["codes"] else ""))
+            print("(hits/CPU-s: hits served per second of service CPU, i.e. the rate one free core would give)")
             by = {r[0]: r[1] for r in rows}
             if "redis1" in by and "redis2" in by:
                 print(f"\nredis2 / redis1 = {by['redis2'] / by['redis1']:.2f}x (target >= 1.6x)")

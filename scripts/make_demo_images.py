@@ -553,7 +553,7 @@ def make_map() -> bytes:
         d.text((860, y), label, font=small, fill=(30, 30, 30))
     d.text((30, h - 36), "Sơ đồ minh họa, không dùng để xác định địa giới hành chính.", font=small, fill=(60, 60, 60))
     buf = io.BytesIO()
-    img.quantize(colors=48, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(buf, "PNG", optimize=True)
+    img.save(buf, "PNG", optimize=True)  # RGB: a small palette merged the thin legend colours
     if buf.tell() >= MAP_LIMIT:
         raise SystemExit(f"map is {buf.tell()} bytes, over {MAP_LIMIT}")
     return buf.getvalue()

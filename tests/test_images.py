@@ -8,7 +8,7 @@ from PIL import Image
 
 from conftest import Site
 from plugins.images.variants import VariantCache, picture
-from scripts.gen_corpus import make_photo
+from scripts.gen_corpus import generate, make_photo
 
 
 def _site(tmp_path):
@@ -20,6 +20,9 @@ def _site(tmp_path):
                  body="Mở đầu.\n\n![Bản làng](/{static}/images/2024/ban-lang.jpg \"Bản làng.\")\n\nKết.".replace("/{", "{"))
     site.article("Không ảnh đại diện", date="2024-05-18 08:30",
                  body="![Bản làng mùa lúa](/{static}/images/2024/ban-lang.jpg)\n\nNội dung.".replace("/{", "{"))
+    # ordinary articles around them (realistic text keeps every other plugin's input realistic)
+    for i, art in enumerate(generate(4, seed=9)):
+        site.article(f"Tin {i}", date=f"2024-04-1{i} 08:30", body=art["body"].split("![")[0], tags=art["tags"])
     return site
 
 
@@ -68,14 +71,14 @@ def test_picture_markup_variants_and_reuse(tmp_path):
 
 def test_cache_is_by_content(tmp_path):
     src = tmp_path / "a.jpg"
-    make_photo(str(src), 3, size=(900, 600))
-    cache = VariantCache(str(tmp_path / "c"), (400, 800))
+    make_photo(str(src), 3, size=(1000, 600))
+    cache = VariantCache(str(tmp_path / "c"), (400, 800, 1200))
     entry = cache.info(str(src))
-    assert cache.encoded == 2 * 2 + 2  # 400, 800 and the 900 original width, in two formats
-    assert [w for w, _ in entry["variants"]] == [400, 800, 900]
+    assert cache.encoded == 2 * 2 + 2  # 400, 800 and the 1000 px original, in two formats
+    assert [w for w, _ in entry["variants"]] == [400, 800, 1000]
     copy = tmp_path / "renamed.jpg"
     copy.write_bytes(src.read_bytes())
-    again = VariantCache(str(tmp_path / "c"), (400, 800))
+    again = VariantCache(str(tmp_path / "c"), (400, 800, 1200))
     assert again.info(str(copy))["hash"] == entry["hash"] and again.encoded == 0
     html = picture(entry, "/", "images/a.jpg", 'Cầu "mới"', "100vw")
     assert 'alt="Cầu &quot;mới&quot;"' in html and 'loading="lazy"' in html
@@ -85,6 +88,8 @@ def test_broken_photo_does_not_break_the_build(tmp_path):
     site = Site(tmp_path)
     (site.content / "images" / "hong.jpg").write_bytes(b"not a jpeg")
     site.article("Ảnh hỏng", image="{static}/images/hong.jpg")
+    for i, art in enumerate(generate(3, seed=9)):
+        site.article(f"Tin {i}", date=f"2024-04-1{i} 08:30", body=art["body"].split("![")[0])
     site.build()
     img = site.html("2024/05/anh-hong.html").select_one("figure.article__image img")
     assert img["src"] == "/images/hong.jpg"

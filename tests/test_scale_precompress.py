@@ -64,3 +64,10 @@ def test_existing_siblings_are_skipped_and_cache_reused(tmp_path):
     (out / "index.html").write_text("<p>Bài mới</p>" * 100, encoding="utf-8")
     assert _run(out, tmp_path / "cache") == 2
     assert gzip.decompress((out / "index.html.gz").read_bytes()).decode() == "<p>Bài mới</p>" * 100
+
+
+def test_siblings_are_world_readable(tmp_path):
+    out = tmp_path / "out"
+    _tree(out)
+    _run(out, tmp_path / "cache")
+    assert (out / "index.html.br").stat().st_mode & 0o444 == 0o444

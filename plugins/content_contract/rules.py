@@ -135,6 +135,18 @@ def slug_of(src: SourceFile) -> str:
     return vietnamese.slugify(str(src.meta.get("title") or ""))
 
 
+def _claim_slug(src: SourceFile, by_slug: dict, out: list) -> None:
+    """Slugs are URLs: two files with one slug would overwrite each other."""
+    slug = slug_of(src)
+    if not slug:
+        return
+    other = by_slug.setdefault(slug, src)
+    if other is not src:
+        out.append(Problem(src.path, src.line_of("title"),
+                           f"trùng đường dẫn với {other.path}:{other.line_of('title')} (cùng slug '{slug}')",
+                           f"đặt 'slug:' khác cho một trong hai tệp, ví dụ 'slug: {slug}-2'"))
+
+
 def check_articles(files: list[SourceFile], categories: list[str], content_root: str) -> list[Problem]:
     out: list[Problem] = []
     by_slug: dict[str, SourceFile] = {}
@@ -170,15 +182,8 @@ def check_articles(files: list[SourceFile], categories: list[str], content_root:
         if image:
             _check_local_file(src, str(image), src.line_of("image"), content_root, "ảnh đại diện", out)
         check_body(src, content_root, out)
-        slug = slug_of(src)
-        if title and slug:
-            other = by_slug.get(slug)
-            if other is not None:
-                out.append(Problem(src.path, src.line_of("title"),
-                                   f"trùng đường dẫn với {other.path}:{other.line_of('title')} (cùng slug '{slug}')",
-                                   f"đặt 'slug:' khác cho một trong hai bài, ví dụ 'slug: {slug}-2'"))
-            else:
-                by_slug[slug] = src
+        if title:
+            _claim_slug(src, by_slug, out)
     for src in files:
         for key in ("related", "related_exclude"):
             for ref in _as_list(src.meta.get(key)):
@@ -203,13 +208,6 @@ def check_pages(files: list[SourceFile], content_root: str) -> list[Problem]:
             out.append(Problem(src.path, src.line_of("status"), f"trạng thái không hợp lệ '{status}'",
                                "dùng 'published', 'hidden' hoặc 'draft'"))
         check_body(src, content_root, out)
-        slug = slug_of(src)
-        if title and slug:
-            other = by_slug.get(slug)
-            if other is not None:
-                out.append(Problem(src.path, src.line_of("title"),
-                                   f"trùng đường dẫn với {other.path}:{other.line_of('title')} (cùng slug '{slug}')",
-                                   "đặt 'slug:' khác cho một trong hai trang"))
-            else:
-                by_slug[slug] = src
+        if title:
+            _claim_slug(src, by_slug, out)
     return out

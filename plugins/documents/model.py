@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import fnmatch
+import functools
 import os
 import re
 
@@ -50,6 +51,9 @@ MIME_TYPES = {
     "zip": "application/zip", "rar": "application/vnd.rar",
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
 }
+
+# Types, issuers, signers and fields repeat across thousands of documents.
+norm = functools.lru_cache(maxsize=8192)(vietnamese.normalize)
 
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -209,10 +213,25 @@ def load_sources(folder: str, ignore: list[str] | None = None,
         )
         for name in sorted(filenames):
             if name.endswith(".md") and not any(fnmatch.fnmatch(name, p) for p in ignore):
-                path = os.path.join(dirpath, name)
-                with open(path, encoding="utf-8") as fh:
-                    out.append(parse_source(fh.read(), display_path(path), path))
+                out.append(_read(os.path.join(dirpath, name)))
     return out
+
+
+# Validation (at `initialized`) and the generator read the same files in one process:
+# parse each once. Keyed by mtime and size, so `invoke regenerate` sees edits.
+_PARSED: dict[str, tuple[tuple, frontmatter.SourceFile]] = {}
+
+
+def _read(path: str) -> frontmatter.SourceFile:
+    st = os.stat(path)
+    stamp = (st.st_mtime_ns, st.st_size, os.path.relpath(path))
+    hit = _PARSED.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    with open(path, encoding="utf-8") as fh:
+        src = parse_source(fh.read(), display_path(path), path)
+    _PARSED[path] = (stamp, src)
+    return src
 
 
 _DATE_VALUE_RE = re.compile(r"^([ \t]*[\w-]+:[ \t]*)(\d{4}-\d{1,2}-\d{1,2}\b[^\n#]*?)[ \t]*$", re.MULTILINE)
@@ -252,10 +271,10 @@ def from_source(src: frontmatter.SourceFile, files_dir: str, files_url: str) -> 
         source_path=src.path,
         so_ky_hieu=vietnamese.normalize(str(m["so_ky_hieu"]).strip()),
         title=vietnamese.normalize(str(m["title"]).strip()),
-        loai_van_ban=vietnamese.normalize(str(m["loai_van_ban"]).strip()),
-        co_quan_ban_hanh=vietnamese.normalize(str(m["co_quan_ban_hanh"]).strip()),
-        nguoi_ky=vietnamese.normalize(str(m["nguoi_ky"]).strip()),
-        linh_vuc=[vietnamese.normalize(str(x).strip()) for x in as_list(m.get("linh_vuc"))],
+        loai_van_ban=norm(str(m["loai_van_ban"]).strip()),
+        co_quan_ban_hanh=norm(str(m["co_quan_ban_hanh"]).strip()),
+        nguoi_ky=norm(str(m["nguoi_ky"]).strip()),
+        linh_vuc=[norm(str(x).strip()) for x in as_list(m.get("linh_vuc"))],
         ngay_ban_hanh=parse_date(m["ngay_ban_hanh"]),
         ngay_hieu_luc=parse_date(m["ngay_hieu_luc"]),
         ngay_het_hieu_luc=parse_date(het) if het not in (None, "") else None,
@@ -304,14 +323,18 @@ class Library:
                 if target is not None and target is not d:
                     _add(d.related, target)
                     _add(target.related, d)
+        by_type: dict[str, list[Document]] = {}
+        by_issuer: dict[str, list[Document]] = {}
+        for d in self.documents:  # newest first, so each group is too
+            by_type.setdefault(d.loai_van_ban, []).append(d)
+            by_issuer.setdefault(d.co_quan_ban_hanh, []).append(d)
         for d in self.documents:
             d.related.sort(key=Document.sort_key, reverse=True)
             d.replaced_by.sort(key=Document.sort_key, reverse=True)
             d.hieu_luc = status_on(d, today)
-            d.same_type = [o for o in self.documents
-                           if o is not d and o.loai_van_ban == d.loai_van_ban][:neighbours]
-            d.same_issuer = [o for o in self.documents
-                             if o is not d and o.co_quan_ban_hanh == d.co_quan_ban_hanh][:neighbours]
+            # The newest others of the group: look at neighbours + 1 only (linear, not N²).
+            d.same_type = [o for o in by_type[d.loai_van_ban][: neighbours + 1] if o is not d][:neighbours]
+            d.same_issuer = [o for o in by_issuer[d.co_quan_ban_hanh][: neighbours + 1] if o is not d][:neighbours]
 
     def facets(self) -> dict[str, list]:
         """Filter choices: types, issuers and fields by name, years newest first."""
@@ -333,6 +356,8 @@ class Library:
             "u": d.url, "n": d.so_ky_hieu, "t": d.title, "l": d.loai_van_ban,
             "c": d.co_quan_ban_hanh, "f": d.linh_vuc, "d": d.ngay_ban_hanh.isoformat(),
             "s": d.hieu_luc,
+            # search key folded here, not on the phone (vietnamese.fold == its JS twin)
+            "k": search_key(f"{d.so_ky_hieu} {d.title}"),
         } for d in self.documents]
 
     def counter_paths(self) -> list[str]:
@@ -345,6 +370,11 @@ class Library:
             out.append({"path": d.count_path, "kind": "document", "title": f"{d.so_ky_hieu} – {d.title}"})
             out.extend({"path": a.count_path, "kind": "attachment", "title": a.title} for a in d.files)
         return out
+
+
+def search_key(text: str) -> str:
+    """What the list filter matches query words against: folded, lower-case."""
+    return vietnamese.fold(text).lower()
 
 
 def _add(items: list, doc) -> None:

@@ -81,7 +81,7 @@ def _blank(value) -> bool:
 
 def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -> list[Problem]:
     out: list[Problem] = []
-    known_types = {vietnamese.normalize(t) for t in types}
+    known_types = {model.norm(t) for t in types}
     by_slug: dict[str, SourceFile] = {}
     by_number: dict[tuple, SourceFile] = {}
     for src in sources:
@@ -103,8 +103,8 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
                 out.append(Problem(src.path, _line(src, key), f"{LABELS[key]} '{key}' phải là một dòng chữ",
                                    f"viết dạng '{EXAMPLES[key]}'"))
         loai = m.get("loai_van_ban")
-        if isinstance(loai, str) and loai.strip() and vietnamese.normalize(loai.strip()) not in known_types:
-            hint = _suggest(vietnamese.normalize(loai.strip()), known_types)
+        if isinstance(loai, str) and loai.strip() and model.norm(loai.strip()) not in known_types:
+            hint = _suggest(model.norm(loai.strip()), known_types)
             out.append(Problem(src.path, _line(src, "loai_van_ban"),
                                f"loại văn bản không có trong danh sách: '{loai}'",
                                hint or "dùng tên loại như Quyết định, Kế hoạch, Công văn, Thông báo, Báo cáo "
@@ -149,7 +149,7 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
         if not _blank(number) and issued:
             # Numbers restart every year; the issuing body is part of the identity too.
             key = (model.number_key(number), issued.year,
-                   vietnamese.fold(vietnamese.normalize(str(m.get("co_quan_ban_hanh") or ""))).lower().strip())
+                   vietnamese.fold(str(m.get("co_quan_ban_hanh") or "")).lower().strip())
             other = by_number.get(key)
             if other is not None:
                 out.append(Problem(src.path, _line(src, "so_ky_hieu"),

@@ -124,6 +124,7 @@ class VariantCache:
                     else:
                         resized.convert("RGB").save(tmp, "JPEG", quality=JPEG_QUALITY,
                                                     optimize=True, progressive=True)
+                    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server must read it
                     os.replace(tmp, out)
                     self.encoded += 1
                 variants.append([w, h])
@@ -157,6 +158,7 @@ def _atomic_write(path: str, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 
 

@@ -72,6 +72,7 @@ def _write(path: str, blob: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
     with os.fdopen(fd, "wb") as fh:
         fh.write(blob)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server must read it
     os.replace(tmp, path)
 
 

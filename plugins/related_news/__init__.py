@@ -1,0 +1,94 @@
+"""Pelican glue for related news: Tin liên quan, Tin cùng chuyên mục, Có thể bạn quan tâm.
+
+Sets ``article.related_news``, ``article.same_category`` and ``article.may_interest``
+(lists of Article objects) for ``partials/related_news.html``. The ranking is in
+``similarity.py``; settings come from ``RELATED_NEWS`` (keys of ``similarity.Config``,
+plus ``cache``: keep token counts under CACHE_PATH, default True).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+import time
+
+from pelican import signals
+
+from . import similarity
+
+log = logging.getLogger(__name__)
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain_text(markup: str) -> str:
+    """Text of an HTML fragment: tags become spaces so words never glue together."""
+    return html.unescape(_TAG_RE.sub(" ", markup or ""))
+
+
+def _slug_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [str(value).strip()]
+
+
+def to_doc(article) -> similarity.Doc:
+    meta = article.metadata
+    summary = meta.get("summary") or ""
+    return similarity.Doc(
+        slug=article.slug,
+        title=str(article.title),
+        text=plain_text(str(summary)) + "\n" + plain_text(article._content),
+        date=article.date,
+        category=article.category.name if getattr(article, "category", None) else "",
+        tags=[t.name for t in getattr(article, "tags", [])],
+        related=_slug_list(meta.get("related")),
+        related_exclude=_slug_list(meta.get("related_exclude")),
+        no_related=meta.get("no_related") is True,
+    )
+
+
+def cache_file(settings) -> str:
+    return os.path.join(settings["CACHE_PATH"], "related_news", "counts.pickle")
+
+
+def add_related(generator) -> None:
+    settings = generator.settings
+    options = dict(settings.get("RELATED_NEWS", {}))
+    use_cache = options.pop("cache", True)
+    config = similarity.Config.from_settings(options)
+    articles = list(generator.articles)
+    for art in articles + list(getattr(generator, "drafts", [])) + list(getattr(generator, "hidden_articles", [])):
+        art.related_news, art.same_category, art.may_interest = [], [], []
+    if not articles:
+        return
+    t0 = time.perf_counter()
+    docs = [to_doc(a) for a in articles]
+    cache = similarity.CountCache(cache_file(settings) if use_cache else None)
+    result = similarity.compute(docs, config, cache)
+    newest = similarity.same_category(docs, config.k)
+    by_slug = {a.slug: a for a in articles}
+    for art in articles:
+        art.related_news = [by_slug[s] for s in result.related.get(art.slug, [])]
+        art.may_interest = [by_slug[s] for s in result.may_interest.get(art.slug, [])]
+        art.same_category = [by_slug[s] for s in newest.get(art.slug, [])]
+    seconds = time.perf_counter() - t0
+    stats = {**result.stats, "seconds": round(seconds, 3)}
+    if use_cache:
+        cache.save()
+        with open(os.path.join(os.path.dirname(cache_file(settings)), "last_run.json"), "w",
+                  encoding="utf-8") as fh:
+            json.dump(stats, fh)
+    log.info("related_news: %d articles in %.2f s, tokenised %d (%d from cache), %d near-duplicates",
+             stats["articles"], seconds, stats["tokenized"], stats["cached"], stats["near_duplicates"])
+
+
+def register():
+    signals.article_generator_finalized.connect(add_related)

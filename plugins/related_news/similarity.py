@@ -28,6 +28,7 @@ import hashlib
 import math
 import os
 import pickle
+import re
 import tempfile
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -39,7 +40,7 @@ from sparse_dot_topn import sp_matmul_topn
 
 from plugins import vietnamese
 
-ANALYZER_VERSION = "syl12-v1"  # bump when analyze() changes: invalidates caches
+ANALYZER_VERSION = "syl12-v2"  # bump when analyze() changes: invalidates caches
 _BREAK_CHARS = set(".,;:!?…()[]{}\"“”‘’«»/|–—")
 
 
@@ -51,13 +52,13 @@ class Config:
     w_category: float = 0.05        # bonus when both share the category
     w_recency: float = 0.1          # bonus * 2^(-gap / half_life)
     recency_half_life_days: float = 90.0
-    max_age_days: float | None = 1095.0  # never relate articles further apart than this
+    max_age_days: float | None = 1825.0  # never relate articles further apart than this
     near_duplicate: float = 0.85    # text cosine at or above: a repost, dropped
     min_score: float = 0.05         # text+tag score below this is not "related"
     min_df: int = 2                 # a term in one article cannot relate two
-    max_df: float = 0.1             # terms in more than this share of articles are cut,
+    max_df: float = 0.5             # terms in more than this share of articles are cut,
     max_df_count: int = 1000        # ...or in more than this many: keeps big archives sparse
-    tag_max_df: float = 0.1         # same cut for tags (Hugo's cardinalityThreshold idea)
+    tag_max_df: float = 0.5         # same cuts for tags (Hugo's cardinalityThreshold idea)
     top_terms: int = 40             # terms kept per vector
     pool: int = 30                  # candidates per article before reranking
     chunk_size: int = 2000          # rows per sparse product
@@ -103,14 +104,15 @@ class Result:
 
 # --- tokens -------------------------------------------------------------------
 
+_BREAK_RE = re.compile("[" + re.escape("".join(sorted(_BREAK_CHARS))) + "]")
+
+
 @lru_cache(maxsize=1 << 18)
-def _chunk(chunk: str) -> tuple[tuple[str, ...], bool, bool]:
-    """Syllables of one whitespace-separated chunk, and whether it opens/closes a phrase."""
-    inner = any(ch in _BREAK_CHARS for ch in chunk[1:-1])
-    syl = tuple(vietnamese.syllables(chunk))
-    if inner and len(syl) > 1:  # "a,b": keep it simple, no bigram across
-        return syl, True, True
-    return syl, chunk[0] in _BREAK_CHARS, chunk[-1] in _BREAK_CHARS
+def _chunk(chunk: str) -> tuple[tuple[tuple[str, ...], ...], bool, bool]:
+    """One whitespace-separated chunk: its phrases (split at punctuation) as syllable
+    tuples, and whether it opens/closes with punctuation. Cached: words repeat a lot."""
+    phrases = tuple(tuple(vietnamese.syllables(p)) for p in _BREAK_RE.split(chunk))
+    return phrases, chunk[0] in _BREAK_CHARS, chunk[-1] in _BREAK_CHARS
 
 
 def analyze(text: str) -> list[str]:
@@ -118,15 +120,18 @@ def analyze(text: str) -> list[str]:
     out: list[str] = []
     prev = None
     for chunk in text.split():
-        syl, opens, closes = _chunk(chunk)
+        phrases, opens, closes = _chunk(chunk)
         if opens:
             prev = None
-        for s in syl:
-            out.append(s)
-            if prev is not None:
-                out.append(prev + " " + s)
-            prev = s
-        if closes or not syl:
+        for n, syl in enumerate(phrases):
+            if n:
+                prev = None
+            for s in syl:
+                out.append(s)
+                if prev is not None:
+                    out.append(prev + " " + s)
+                prev = s
+        if closes:
             prev = None
     return out
 
@@ -236,6 +241,8 @@ def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     cap = max_df * n if max_df_count is None else min(max_df * n, max_df_count)
     keep = np.flatnonzero((df >= min_df) & (df <= cap))
+    if keep.size == 0:
+        return sp.csr_matrix((n, 0), dtype=np.float32)
     c = counts[:, keep]
     x = TfidfTransformer(sublinear_tf=True, norm=None).fit_transform(c).tocsr()
     x = x.astype(np.float32)
@@ -280,7 +287,8 @@ def _tag_key(tag: str) -> str:
     return vietnamese.normalize(tag.strip()).lower()
 
 
-def tag_matrix(tag_lists: Sequence[Sequence[str]], max_df: float = 1.0) -> sp.csr_matrix:
+def tag_matrix(tag_lists: Sequence[Sequence[str]], max_df: float = 1.0,
+               max_df_count: int | None = None) -> sp.csr_matrix:
     """Tags weighted by rarity: idf = ln(n / df); rows L2-normalised.
 
     A tag on every article weighs 0; a tag on more than ``max_df`` of them is dropped.
@@ -297,7 +305,8 @@ def tag_matrix(tag_lists: Sequence[Sequence[str]], max_df: float = 1.0) -> sp.cs
         return m
     df = np.bincount(m.indices, minlength=len(vocab)).astype(np.float64)
     idf = np.log(n / np.maximum(df, 1))
-    idf[(df < 2) | (df > max_df * n)] = 0.0
+    cap = max_df * n if max_df_count is None else min(max_df * n, max_df_count)
+    idf[(df < 2) | (df > cap)] = 0.0
     m = m @ sp.diags(idf.astype(np.float32))
     m.eliminate_zeros()
     return normalize_rows(m)
@@ -392,7 +401,7 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
     cache = cache or CountCache(None)
     counts = cache.counts([(d.hash, d.full_text) for d in docs])
     x = tfidf(counts, cfg.min_df, cfg.max_df, cfg.top_terms, cfg.max_df_count)
-    t = tag_matrix([d.tags for d in docs], cfg.tag_max_df)
+    t = tag_matrix([d.tags for d in docs], cfg.tag_max_df, cfg.max_df_count)
     days = np.array([_days(d.date) for d in docs])
     cats = np.unique([d.category for d in docs], return_inverse=True)[1]
     slug_rank = np.argsort(np.argsort(np.array(slugs, dtype=object)))

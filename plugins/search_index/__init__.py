@@ -21,19 +21,22 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent.parent
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
 MANIFEST = "chi-muc.json"
+_BLOCK_RE = re.compile(r"<(?:br|/?p|/li|/div|/h[1-6]|/td)\b[^>]*>", re.I)  # words on both sides
 _TAG_RE = re.compile(r"<[^>]+>")
 
 _pending: dict = {}
 
 
 def plain(text) -> str:
-    return " ".join(html.unescape(_TAG_RE.sub(" ", str(text or ""))).split())
+    """HTML (Pelican's rendered summary) -> plain text."""
+    text = _TAG_RE.sub("", _BLOCK_RE.sub(" ", str(text or "")))
+    return " ".join(html.unescape(text).split())
 
 
 def article_doc(article) -> dict:
     lead = article.metadata.get("summary") or getattr(article, "summary", "") or ""
     return {
-        "title": plain(article.title),
+        "title": " ".join(str(article.title).split()),  # text (templates autoescape it)
         "url": article.url,
         "date": article.date,
         "category": article.category.name if getattr(article, "category", None) else "",

@@ -1,0 +1,255 @@
+"""Search benchmark: our lunr year shards against Pagefind 1.6 on the same generated site.
+
+    .venv/bin/python scripts/bench_search.py [N=10000] [--seed 1] [--keep DIR]
+
+One run, one table:
+  * index build time (plugins.search_index.builder over N articles; Pagefind's CLI for reference);
+  * bytes fetched (brotli, what a browser downloads with Accept-Encoding: br) before the
+    first result of a current-year query, typed into the header box in headless Chromium;
+    Pagefind measured the same way with its JS API (search + first result's data());
+  * all years total (brotli);
+  * ms per keystroke in Chromium: engine (all years loaded) + rendering the result list.
+
+The site: one minimal HTML page per generated article (title, lead, body), our /tim-kiem/
+files and Pagefind's /pagefind/ bundle side by side, served from loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from html import escape
+from pathlib import Path
+
+import brotli
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from plugins import vietnamese as vn  # noqa: E402
+from plugins.search_index import builder  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+JS = ROOT / "theme" / "static" / "js"
+
+
+def corpus(n: int, seed: int) -> list[dict]:
+    try:
+        from scripts.gen_corpus import generate
+    except ImportError as exc:  # the scale engineer's generator is the agreed corpus
+        raise SystemExit(f"scripts/gen_corpus.py is needed: {exc}")
+    return list(generate(n, seed=seed))
+
+
+def br_size(data: bytes) -> int:
+    """Bytes on the wire with brotli; already-compressed files (Pagefind's) stay as they are."""
+    return min(len(data), len(brotli.compress(data, quality=11)))
+
+
+def write_site(arts: list[dict], out: Path) -> list[dict]:
+    docs = []
+    for a in arts:
+        url = f"{a['date']:%Y/%m}/{a['slug']}.html"
+        page = out / url
+        page.parent.mkdir(parents=True, exist_ok=True)
+        body = "".join(f"<p>{escape(p)}</p>" for p in a["body"].split("\n\n") if not p.startswith("!["))
+        page.write_text(
+            f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{escape(a["title"])}</title></head>'
+            f'<body><main data-pagefind-body><h1>{escape(a["title"])}</h1><p>{escape(a["summary"])}</p>'
+            f"{body}</main></body></html>", encoding="utf-8")
+        docs.append({"title": a["title"], "url": url, "date": a["date"], "category": a["category"],
+                     "tags": a["tags"], "lead": a["summary"]})
+    (out / "theme" / "js").mkdir(parents=True)
+    for name in ("search.js", "vietnamese.js"):
+        shutil.copy(JS / name, out / "theme" / "js" / name)
+    (out / "ours.html").write_text(
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>'
+        '<form class="search-box" action="/tim-kiem/" data-search-manifest="/tim-kiem/chi-muc.json" '
+        'data-search-base="/" data-search-page="/tim-kiem/" data-search-vn="/theme/js/vietnamese.js">'
+        '<input id="o-tim-kiem" name="q" type="search"><div class="search-suggest" hidden>'
+        '<p role="status"></p><ol></ol><a href="/tim-kiem/">all</a></div></form>'
+        '<script src="/theme/js/search.js"></script></body></html>', encoding="utf-8")
+    (out / "pf.html").write_text(
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>'
+        '<script>window.runPagefind = async (q) => { const pf = await import("/pagefind/pagefind.js");'
+        ' const r = await pf.search(q); const d = r.results.length ? await r.results[0].data() : null;'
+        ' return [r.results.length, d && d.meta.title]; };</script></body></html>', encoding="utf-8")
+    return docs
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+
+def serve(directory: Path):
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{srv.server_address[1]}", srv
+
+
+def pick_query(docs: list[dict]) -> tuple[str, str]:
+    """Two adjacent syllables of a current-year title, typed without diacritics."""
+    newest = max(int(builder._iso(d["date"])[:4]) for d in docs)
+    cur = [d for d in docs if int(builder._iso(d["date"])[:4]) == newest]
+    title = cur[len(cur) // 2]["title"]
+    syl = [s for s in vn.syllables(title) if len(s) > 2]
+    return vn.fold(" ".join(syl[:2])), title
+
+
+def measure_browser(base: str, site: Path, query: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    res = {}
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # --- ours: focus the header box, type, wait for the first result ---
+        pg = b.new_page()
+        fetched: list[str] = []
+        pg.on("request", lambda r: fetched.append(r.url))
+        pg.goto(base + "/ours.html")
+        pg.wait_for_load_state("load")
+        fetched.clear()
+        t0 = time.perf_counter()
+        pg.focus("#o-tim-kiem")
+        pg.keyboard.type(query, delay=0)
+        pg.wait_for_selector(".search-suggest .search-hit", timeout=60000)
+        res["ours_first_ms"] = (time.perf_counter() - t0) * 1000
+        first = list(fetched)
+        res["ours_first_files"] = [u.replace(base, "") for u in first]
+        res["ours_first_bytes"] = sum(br_size((site / u.replace(base + "/", "")).read_bytes()) for u in first) \
+            + br_size((JS / "search.js").read_bytes())  # search.js came with the page
+        res["ours_first_title"] = pg.inner_text(".search-suggest .search-hit__title")
+        # --- ms per keystroke: the same engine, every year loaded ---
+        pg2 = b.new_page()
+        pg2.goto(base + "/pf.html")
+        src = (JS / "search.js").read_text(encoding="utf-8")
+        manifest = json.loads((site / "tim-kiem" / "chi-muc.json").read_text(encoding="utf-8"))
+        pg2.add_script_tag(url=f"/tim-kiem/{manifest['lunr']}")
+        pg2.add_script_tag(url="/theme/js/vietnamese.js")
+        pg2.evaluate("src => { window.module = {exports: {}}; (0, eval)(src); window.E = module.exports; delete window.module; }", src)
+        load_ms = pg2.evaluate("""async (m) => {
+            const t = performance.now();
+            E.init(window.lunr, window.VietnameseText, m, "/");
+            for (const y of m.years) for (const part of ["core", "lead"]) {
+                const r = await fetch("/tim-kiem/" + y[part]); E.add(y.year, part, await r.json());
+            }
+            return performance.now() - t; }""", manifest)
+        times = pg2.evaluate("""(q) => {
+            const out = [], ol = document.createElement("ol"); document.body.appendChild(ol);
+            for (let round = 0; round < 3; round++) for (let i = 1; i <= q.length; i++) {
+                const t = performance.now();
+                const r = E.search(q.slice(0, i), {typing: true});
+                ol.textContent = "";
+                for (const x of r.slice(0, 20)) { const li = document.createElement("li"); li.textContent = x.title; ol.appendChild(li); }
+                ol.offsetHeight;  // force layout
+                if (round) out.push(performance.now() - t);
+            }
+            return out; }""", query)
+        res["load_all_ms"] = load_ms
+        res["key_median_ms"] = statistics.median(times)
+        res["key_max_ms"] = max(times)
+        # --- Pagefind ---
+        pg3 = b.new_page()
+        fetched3: list[str] = []
+        pg3.on("request", lambda r: fetched3.append(r.url))
+        pg3.goto(base + "/pf.html")
+        pg3.wait_for_load_state("load")
+        fetched3.clear()
+        t0 = time.perf_counter()
+        n, title = pg3.evaluate("q => runPagefind(q)", query)
+        res["pf_first_ms"] = (time.perf_counter() - t0) * 1000
+        res["pf_first_bytes"] = sum(br_size((site / u.replace(base + "/", "")).read_bytes()) for u in fetched3)
+        res["pf_first_files"] = len(fetched3)
+        res["pf_results"], res["pf_first_title"] = n, title
+        b.close()
+    return res
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", type=int, nargs="?", default=10000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", help="write the site here and keep it")
+    args = ap.parse_args(argv)
+
+    t = time.perf_counter()
+    arts = corpus(args.n, args.seed)
+    gen_s = time.perf_counter() - t
+    site = Path(args.keep or tempfile.mkdtemp(prefix="bench-search-"))
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True)
+    docs = write_site(arts, site)
+    years = sorted({a["date"].year for a in arts})
+
+    t = time.perf_counter()
+    manifest, files = builder.build_shards(docs)
+    build_s = time.perf_counter() - t
+    lunr_js = (ROOT / "node_modules/lunr/lunr.min.js").read_bytes()
+    manifest["lunr"] = f"lunr-2.3.9.{builder.content_hash(lunr_js)}.min.js"
+    files[manifest["lunr"]] = lunr_js
+    files["chi-muc.json"] = builder.dumps(manifest)
+    builder.write_files(site / "tim-kiem", files)
+    shards = {k: v for k, v in files.items() if k.endswith(".json") and k != "chi-muc.json"}
+    all_br = sum(br_size(v) for v in shards.values())
+    cur = manifest["years"][0]
+    cur_core, cur_lead = br_size(files[cur["core"]]), br_size(files[cur["lead"]])
+
+    t = time.perf_counter()
+    pf = subprocess.run([str(ROOT / "node_modules/.bin/pagefind"), "--site", str(site), "--quiet"],
+                        capture_output=True, text=True)
+    pf_s = time.perf_counter() - t
+    if pf.returncode != 0:
+        raise SystemExit(f"pagefind failed:\n{pf.stdout}\n{pf.stderr}")
+    pf_all = sum(br_size(p.read_bytes()) for p in (site / "pagefind").rglob("*") if p.is_file())
+
+    query, source_title = pick_query(docs)
+    base, srv = serve(site)
+    try:
+        m = measure_browser(base, site, query)
+    finally:
+        srv.shutdown()
+
+    kb = lambda x: f"{x / 1000:.0f} KB"  # noqa: E731
+    print(f"\nSearch benchmark: {args.n} generated articles, {len(years)} years ({years[0]}–{years[-1]}), "
+          f"seed {args.seed}; corpus generated in {gen_s:.1f} s")
+    print(f"Query typed in the header box: {query!r} (from the {cur['year']} title {source_title!r})\n")
+    rows = [
+        ("Bytes before the first result (brotli)", kb(m["ours_first_bytes"]), kb(m["pf_first_bytes"]), "≤ 150 KB"),
+        ("  requests", str(len(m["ours_first_files"]) + 1), str(m["pf_first_files"]), ""),
+        ("  time to first result, loopback", f"{m['ours_first_ms']:.0f} ms", f"{m['pf_first_ms']:.0f} ms", ""),
+        ("All years / whole index (brotli)", kb(all_br), kb(pf_all), "≤ 1.5 MB"),
+        (f"  current year {cur['year']}: core + lead", f"{kb(cur_core)} + {kb(cur_lead)}", "", ""),
+        ("Index build", f"{build_s:.1f} s", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
+        ("Per keystroke, Chromium (median / max)", f"{m['key_median_ms']:.1f} / {m['key_max_ms']:.1f} ms", "", "< 30 ms"),
+        ("Load + decode all years, Chromium", f"{m['load_all_ms']:.0f} ms", "", ""),
+    ]
+    w = [max(len(r[i]) for r in rows + [("Measure", "lunr shards (ours)", "Pagefind 1.6", "Target")]) for i in range(4)]
+    line = lambda r: "| " + " | ".join(c.ljust(w[i]) for i, c in enumerate(r)) + " |"  # noqa: E731
+    print(line(("Measure", "lunr shards (ours)", "Pagefind 1.6", "Target")))
+    print("|" + "|".join("-" * (x + 2) for x in w) + "|")
+    for r in rows:
+        print(line(r))
+    ratio = m["pf_first_bytes"] / m["ours_first_bytes"] if m["ours_first_bytes"] else 0
+    print(f"\nFirst-result bytes, Pagefind / ours: {ratio:.2f}x")
+    print(f"Our first-result files: {', '.join(m['ours_first_files'])}")
+    print(f"First hit: ours {m['ours_first_title']!r}; Pagefind {m['pf_first_title']!r} ({m['pf_results']} results)")
+    if not args.keep:
+        shutil.rmtree(site, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

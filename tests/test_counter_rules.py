@@ -1,0 +1,93 @@
+"""Pure parts of the counter: calendar keys, in-process rules, client IP, identity;
+and the test clock being off unless --test-clock is given."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from counter_helpers import Service, at
+from counter_service import identity, rules
+from counter_service.clock import Clock
+
+
+def test_calendar_keys_follow_ho_chi_minh():
+    t = at(2031, 1, 1, 0, 30)  # 31 Dec 17:30 UTC
+    assert rules.day_key(t) == "2031-01-01"
+    assert rules.yesterday_key(t) == "2030-12-31"
+    assert rules.month_key(t) == "2031-01"
+    assert rules.last_month_key(t) == "2030-12"
+    assert rules.last_month_key(at(2032, 3, 1, 0, 0)) == "2032-02"
+    assert rules.day_keys_back(t, 3) == ["2031-01-01", "2030-12-31", "2030-12-30"]
+    assert rules.day_start("2031-01-01") == t - 30 * 60
+
+
+def test_memory_rules():
+    r = rules.MemoryRules()
+    t = at(2031, 5, 5, 8, 0)
+    o = r.hit("v1", "/a", t)
+    assert (o.counted, o.new_visit, o.new_view) == (True, True, True)
+    o = r.hit("v1", "/a", t + 1799)
+    assert (o.new_visit, o.new_view) == (False, False)
+    o = r.hit("v1", "/b", t + 1800)
+    assert (o.new_visit, o.new_view) == (True, True)
+    assert r.online(t + 1800) == 1 and r.online(t + 1800 + 300) == 0
+    r.prune(t + 4000)
+    assert not r.visits and not r.views and not r.seen
+
+
+def test_client_ip():
+    trust = identity.ClientIP(["127.0.0.1", "10.0.0.0/8"])
+    assert trust("127.0.0.1", "203.0.113.5") == "203.0.113.5"
+    assert trust("127.0.0.1", "1.1.1.1, 203.0.113.5, 10.2.3.4") == "203.0.113.5"
+    assert trust("127.0.0.1", "garbage") == "127.0.0.1"
+    assert trust("198.51.100.9", "203.0.113.5") == "198.51.100.9"  # untrusted peer: header ignored
+    assert identity.ClientIP([])("127.0.0.1", "203.0.113.5") == "127.0.0.1"
+
+
+def test_visitor_id_depends_on_salt_site_ip_ua():
+    v = identity.visitor_id(b"s" * 32, "site", "1.2.3.4", "UA")
+    assert len(v) == 32 and "1.2.3.4" not in v
+    others = {identity.visitor_id(b"t" * 32, "site", "1.2.3.4", "UA"),
+              identity.visitor_id(b"s" * 32, "other", "1.2.3.4", "UA"),
+              identity.visitor_id(b"s" * 32, "site", "1.2.3.5", "UA"),
+              identity.visitor_id(b"s" * 32, "site", "1.2.3.4", "UA2")}
+    assert v not in others and len(others) == 4
+
+
+def test_clock_header_only_with_flag():
+    h = {"x-test-now": "2031-01-01T00:00:00+07:00"}
+    assert Clock(True).now(h) == at(2031, 1, 1, 0, 0)
+    assert Clock(False).now(h) < at(2031, 1, 1)
+    assert Clock(True).now({"x-test-now": "2031-01-01T00:00:00"}) < at(2031, 1, 1)  # naive: ignored
+
+
+def test_service_ignores_test_clock_header_without_flag(tmp_path):
+    (tmp_path / "m.json").write_text(json.dumps({"paths": {"/a.html": {"kind": "article"}}}))
+    s = Service(tmp_path, tmp_path / "m.json", "sqlite", test_clock=False)
+    try:
+        assert s.hit("/a.html", at(2031, 1, 1, 9, 0)).status_code == 204
+        c = s.http.get("/v1/counts", headers={"X-Test-Now": str(at(2031, 1, 1, 9, 1))}).json()
+        assert c["today"] == 1  # counted today, real time, and read on real time
+    finally:
+        s.stop()
+
+
+def test_cli_rejects_bad_options(tmp_path):
+    import subprocess
+    import sys
+
+    from counter_helpers import ROOT
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "counter_service", *args], cwd=ROOT,
+                              capture_output=True, text=True)
+
+    assert "--origin" in run("--db", str(tmp_path / "x.db")).stderr
+    r = run("--origin", "http://x", "--workers", "2")
+    assert r.returncode == 2 and "--redis-url" in r.stderr
+    r = run("--origin", "http://x", "--flush-ms", "500")
+    assert r.returncode == 2 and "100" in r.stderr
+    r = run("--origin", "http://x", "--trusted-proxy", "not-an-ip")
+    assert r.returncode == 2

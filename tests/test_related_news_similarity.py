@@ -1,0 +1,295 @@
+"""The pure related-news module, without Pelican."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import unicodedata
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from plugins.related_news import similarity as S
+
+TZ = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def day(n: int) -> datetime.datetime:
+    return datetime.datetime(2024, 1, 1, 8, 30, tzinfo=TZ) + datetime.timedelta(days=n)
+
+
+def doc(slug, text, d=0, category="Kinh tế", tags=(), title="", **kw) -> S.Doc:
+    return S.Doc(slug=slug, title=title, text=text, date=day(d),
+                 category=category, tags=list(tags), **kw)
+
+
+NOISE = ["Huyện đoàn tổ chức hiến máu tình nguyện tại nhà văn hóa.",
+         "Chợ phiên thị trấn bày bán măng rừng, mật ong và thổ cẩm.",
+         "Công an xã tuyên truyền phòng chống ma túy cho thanh niên.",
+         "Trường mầm non khai giảng lớp học tiếng Việt cho trẻ dân tộc.",
+         "Hợp tác xã chè thu mua búp tươi với giá ổn định.",
+         "Hội Nông dân tập huấn kỹ thuật nuôi ong lấy mật."]
+
+
+def with_noise(docs: list[S.Doc]) -> list[S.Doc]:
+    """Unrelated articles, so that the document-frequency cut behaves as on a real site."""
+    return docs + [doc(f"nhieu-{i}", t, d=-50 - i, category="Chính trị") for i, t in enumerate(NOISE)]
+
+
+# Four topics, four articles each: distinct event vocabulary, shared district filler.
+FILLER = "Ủy ban nhân dân huyện Nậm Păng đề nghị các xã tiếp tục theo dõi, báo cáo kết quả."
+TOPICS = {
+    "lu": ["Lũ quét tràn qua bản Huổi Khe xã Nà Hu cuốn trôi nhà cửa và ruộng lúa.",
+           "Bộ đội giúp bà con Nà Hu dọn bùn đất sau trận lũ quét, dựng lại nhà cửa.",
+           "Nà Hu nhận gạo cứu trợ cho các hộ bị lũ quét cuốn trôi nhà cửa.",
+           "Sau lũ quét, xã Nà Hu gieo cấy lại ruộng lúa bị bùn đất vùi lấp."],
+    "hoaban": ["Lễ hội hoa ban năm nay có thi người đẹp hoa ban và múa xòe.",
+               "Hàng nghìn du khách về lễ hội hoa ban xem múa xoè bên suối.",
+               "Các bản chuẩn bị gian hàng ẩm thực cho lễ hội hoa ban, tập múa xòe.",
+               "Lễ hội hoa ban khép lại với đêm múa xòe đoàn kết quanh đống lửa."],
+    "soi": ["Trạm y tế tiêm vắc xin sởi cho trẻ dưới năm tuổi ở các bản vùng cao.",
+            "Tổ tiêm lưu động mang vắc xin sởi vào bản, trẻ được khám trước khi tiêm.",
+            "Tỷ lệ trẻ được tiêm vắc xin sởi đạt chín mươi tám phần trăm.",
+            "Cha mẹ đưa trẻ đi tiêm mũi hai vắc xin sởi tại trạm y tế xã."],
+    "cau": ["Khởi công cầu treo Pá Hon bắc qua suối Nậm Khao, dài tám mươi mét.",
+            "Cầu treo Pá Hon đã lắp xong cáp thép, nhà thầu đổ bê tông mố cầu.",
+            "Học sinh Pá Hon không còn phải lội suối Nậm Khao khi cầu treo thông xe.",
+            "Nghiệm thu cầu treo Pá Hon, bàn giao cho xã quản lý và bảo trì."],
+}
+
+
+def cluster_docs(shuffle_seed: int | None = None) -> list[S.Doc]:
+    docs = []
+    for t, (topic, texts) in enumerate(TOPICS.items()):
+        for i, text in enumerate(texts):
+            docs.append(doc(f"{topic}-{i}", f"{text} {FILLER}", d=10 * t + i,
+                            category=["Kinh tế", "Văn hóa - Xã hội"][i % 2]))
+    if shuffle_seed is not None:
+        random.Random(shuffle_seed).shuffle(docs)
+    return docs
+
+
+# --- tokens ---------------------------------------------------------------------
+
+def test_tone_placement_variants_give_the_same_tokens():
+    assert S.analyze("Hoà bình, thuỷ lợi") == S.analyze("Hòa bình, thủy lợi")
+    nfd = unicodedata.normalize("NFD", "Hòa bình")
+    assert S.analyze(nfd) == S.analyze("Hòa bình") == ["hòa", "bình", "hòa bình"]
+
+
+def test_bigrams_stop_at_punctuation():
+    tokens = S.analyze("Nông thôn mới. Dân vận khéo")
+    assert "nông thôn" in tokens and "thôn mới" in tokens and "dân vận" in tokens
+    assert "mới dân" not in tokens
+    assert "nông thôn mới" not in tokens  # 1-2-grams only
+    assert "a b" not in S.analyze("a,b")
+
+
+def test_content_hash_changes_with_text_only():
+    a = S.content_hash("Tiêu đề", "Nội dung")
+    assert a == S.content_hash("Tiêu đề", "Nội dung")
+    assert a != S.content_hash("Tiêu đề", "Nội dung mới")
+    assert a != S.content_hash("Tiêu đề khác", "Nội dung")
+
+
+# --- top-k ----------------------------------------------------------------------
+
+def brute_topk(x, k, min_value=0.0):
+    dense = (x @ x.T).toarray()
+    np.fill_diagonal(dense, -np.inf)
+    out = []
+    for row in dense:
+        cols = [j for j in np.lexsort((np.arange(row.size), -row)) if row[j] > min_value][:k]
+        out.append(cols)
+    return out
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_chunked_topk_matches_brute_force(chunk):
+    rng = np.random.default_rng(3)
+    x = sp.random(300, 80, density=0.05, format="csr", random_state=rng, dtype=np.float32)
+    x = S.normalize_rows(x)
+    cols, vals = S.topk(x, 6, chunk_size=chunk, min_value=0.0)
+    expect = brute_topk(x, 6)
+    dense = (x @ x.T).toarray()
+    for i in range(x.shape[0]):
+        got = [c for c in cols[i].tolist() if c >= 0]
+        assert len(got) == len(expect[i])
+        # same scores (float ties may swap equal entries, never change the values)
+        np.testing.assert_allclose(sorted(dense[i, got]), sorted(dense[i, expect[i]]), rtol=1e-5)
+        np.testing.assert_allclose(vals[i, : len(got)], dense[i, got], rtol=1e-5)
+
+
+def test_topk_date_window_is_exact_within_the_chunk_window():
+    rng = np.random.default_rng(5)
+    x = S.normalize_rows(sp.random(120, 30, density=0.2, format="csr", random_state=rng, dtype=np.float32))
+    keys = np.sort(rng.uniform(0, 1000, 120))
+    chunk, gap = 16, 100.0
+    cols, vals = S.topk(x, 5, chunk_size=chunk, keys=keys, max_gap=gap)
+    dense = (x @ x.T).toarray()
+    outside = 0
+    for i in range(120):
+        start = i - i % chunk
+        end = min(start + chunk, 120)
+        # the chunk window contains every column within `gap` of any of its rows
+        window = [j for j in range(120) if j != i and keys[start] - gap <= keys[j] <= keys[end - 1] + gap]
+        assert all(abs(keys[j] - keys[i]) > gap or j in window for j in range(120) if j != i)
+        outside += 120 - 1 - len(window)
+        best = sorted((dense[i, j] for j in window if dense[i, j] > 0), reverse=True)[:5]
+        got = [c for c in cols[i].tolist() if c >= 0]
+        assert set(got) <= set(window)
+        np.testing.assert_allclose(vals[i, : len(got)], best, rtol=1e-5)
+    assert outside > 0  # the window really skipped columns
+
+
+def test_sparse_topk_ties_go_to_lower_column():
+    s = sp.csr_matrix(np.array([[0.5, 0.5, 0.5, 0.9, 0.0]], dtype=np.float32))
+    cols, vals = S._sparse_topk(s, 3)
+    assert cols[0].tolist() == [3, 0, 1]
+
+
+# --- ranking --------------------------------------------------------------------
+
+def test_cluster_mates_come_first_and_order_does_not_matter():
+    cfg = S.Config(k=3)
+    base = S.compute(cluster_docs(), cfg)
+    for slug, rel in base.related.items():
+        topic = slug.rsplit("-", 1)[0]
+        assert sorted(rel) == sorted(f"{topic}-{i}" for i in range(4) if f"{topic}-{i}" != slug), slug
+    for seed in (1, 2):
+        again = S.compute(cluster_docs(seed), cfg)
+        assert again.related == base.related
+        assert again.may_interest == base.may_interest
+
+
+def test_may_interest_is_other_categories_only():
+    r = S.compute(cluster_docs(), S.Config(k=3))
+    cats = {d.slug: d.category for d in cluster_docs()}
+    assert any(r.may_interest.values())
+    for slug, items in r.may_interest.items():
+        assert all(cats[s] != cats[slug] for s in items)
+        assert not set(items) & set(r.related[slug])
+
+
+def test_exact_ties_break_by_newer_date_then_slug():
+    text = "Cầu treo Pá Hon bắc qua suối Nậm Khao."
+    docs = with_noise([doc("goc", text + " Khởi công.", d=0),
+                       doc("b-moi", text, d=5), doc("a-moi", text, d=5), doc("cu", text, d=3)])
+    cfg = S.Config(k=3, w_recency=0.0, w_category=0.0, near_duplicate=1.01)
+    r = S.compute(docs, cfg)
+    assert r.related["goc"] == ["a-moi", "b-moi", "cu"]
+    assert S.compute(list(reversed(docs)), cfg).related == r.related
+
+
+def test_near_duplicates_are_dropped():
+    story = "Xã Nà Hu tổ chức trồng rừng thay thế trên diện tích bị cháy năm ngoái."
+    docs = with_noise([doc("goc", story, d=0), doc("dang-lai", story + " ", d=1),
+                       doc("lien-quan", "Nà Hu trồng rừng, chăm sóc rừng phòng hộ đầu nguồn.", d=2)])
+    r = S.compute(docs, S.Config(k=5))
+    assert "dang-lai" not in r.related["goc"] and "goc" not in r.related["dang-lai"]
+    assert r.duplicates["goc"] == ["dang-lai"]
+    assert r.related["goc"][0] == "lien-quan"
+    # with a threshold above 1 nothing is a duplicate
+    assert "dang-lai" in S.compute(docs, S.Config(k=5, near_duplicate=1.5)).related["goc"]
+
+
+def test_max_age_keeps_old_articles_out():
+    text = "Hội thi văn nghệ quần chúng các dân tộc huyện Nậm Păng."
+    docs = with_noise([doc("nam-nay", text, d=800), doc("nam-ngoai", text + " Lần thứ nhất.", d=500),
+                       doc("lau-roi", text + " Lần thứ hai.", d=0)])
+    cfg = S.Config(near_duplicate=1.5, max_age_days=365)
+    r = S.compute(docs, cfg)
+    assert r.related["nam-nay"][0] == "nam-ngoai" and "lau-roi" not in r.related["nam-nay"]
+    assert not {"nam-nay", "nam-ngoai"} & set(r.related["lau-roi"])
+    unlimited = S.compute(docs, S.Config(near_duplicate=1.5, max_age_days=None))
+    assert set(unlimited.related["nam-nay"][:2]) == {"nam-ngoai", "lau-roi"}
+
+
+def test_recency_and_category_break_otherwise_equal_candidates():
+    text = "Giải bóng đá thiếu niên nhi đồng huyện Nậm Păng."
+    docs = with_noise([doc("goc", text + " Khai mạc.", d=100, category="Văn hóa - Xã hội"),
+                       doc("xa", text, d=10, category="Kinh tế"), doc("gan", text, d=95, category="Kinh tế"),
+                       doc("cung-muc", text, d=10, category="Văn hóa - Xã hội")])
+    cfg = S.Config(near_duplicate=1.5, w_category=0.2, w_recency=0.1)
+    assert S.compute(docs, cfg).related["goc"][:3] == ["cung-muc", "gan", "xa"]
+    cfg = S.Config(near_duplicate=1.5, w_category=0.0, w_recency=0.1)
+    assert S.compute(docs, cfg).related["goc"][0] == "gan"
+
+
+def test_rare_shared_tag_outweighs_common_one():
+    common = ["Nậm Păng"]
+    docs = [doc(f"x{i}", f"Tin số {i}.", d=i, tags=common) for i in range(8)]
+    docs += [doc("a", "Hội nghị.", d=20, tags=common + ["cầu treo"]),
+             doc("b", "Bàn giao.", d=21, tags=common + ["cầu treo"])]
+    t = S.tag_matrix([d.tags for d in docs])
+    # tag on every article weighs nothing; the rare one makes a and b neighbours
+    assert (t[0] @ t[1].T).toarray()[0, 0] == 0
+    r = S.compute(docs, S.Config(k=3, w_text=0.0, w_tags=1.0))
+    assert r.related["a"] == ["b"] and r.related["x0"] == []
+    # tag names are normalised like the text: "thuỷ lợi" == "Thủy lợi"
+    t = S.tag_matrix([["thuỷ lợi"], ["Thủy lợi"], ["khác"]])
+    assert t.shape[1] == 2
+
+
+def test_overrides_pin_exclude_and_disable():
+    docs = cluster_docs()
+    by = {d.slug: d for d in docs}
+    by["lu-0"].related = ["cau-2", "khong-co", "lu-0"]   # unknown and self are ignored here
+    by["lu-0"].related_exclude = ["lu-1"]
+    by["soi-0"].no_related = True
+    r = S.compute(docs, S.Config(k=3))
+    assert r.related["lu-0"] == ["cau-2", "lu-2", "lu-3"] or r.related["lu-0"] == ["cau-2", "lu-3", "lu-2"]
+    assert "lu-1" not in r.related["lu-0"] and "lu-1" not in r.may_interest["lu-0"]
+    assert r.related["soi-0"] == [] and r.may_interest["soi-0"] == []
+    # pins beyond k are cut, in the editor's order
+    by["lu-0"].related = ["cau-3", "soi-1", "hoaban-2", "cau-0"]
+    assert S.compute(docs, S.Config(k=3)).related["lu-0"] == ["cau-3", "soi-1", "hoaban-2"]
+
+
+def test_same_category_newest_first_without_itself():
+    docs = cluster_docs()
+    out = S.same_category(docs, k=3)
+    econ = sorted((d for d in docs if d.category == "Kinh tế"), key=lambda d: d.date, reverse=True)
+    newest = [d.slug for d in econ]
+    assert out[newest[0]] == newest[1:4]
+    assert out[newest[5]] == newest[:3]
+
+
+def test_config_rejects_unknown_keys():
+    assert S.Config.from_settings({"k": 7}).k == 7
+    with pytest.raises(ValueError, match="unknown keys"):
+        S.Config.from_settings({"weight_text": 1})
+
+
+# --- cache ----------------------------------------------------------------------
+
+def test_count_cache_tokenises_only_new_or_changed(tmp_path):
+    path = str(tmp_path / "counts.pickle")
+    docs = cluster_docs()
+    c1 = S.CountCache(path)
+    r1 = S.compute(docs, S.Config(), c1)
+    assert r1.stats["tokenized"] == len(docs)
+    c1.save()
+    c2 = S.CountCache(path)
+    r2 = S.compute(docs, S.Config(), c2)
+    assert (r2.stats["tokenized"], r2.stats["cached"]) == (0, len(docs))
+    assert r2.related == r1.related
+    docs[3].text += " Cập nhật lúc 17 giờ."
+    c2.save()
+    r3 = S.compute(docs, S.Config(), S.CountCache(path))
+    assert r3.stats["tokenized"] == 1
+    # cached counts equal fresh counts
+    fresh = S.count_matrix([d.full_text for d in docs])
+    cached = S.CountCache(None).counts([(d.hash, d.full_text) for d in docs])
+    assert cached.sum() == fresh[0].sum()
+
+
+def test_broken_cache_is_rebuilt_not_fatal(tmp_path):
+    path = tmp_path / "counts.pickle"
+    path.write_bytes(b"not a pickle")
+    cache = S.CountCache(str(path))
+    r = S.compute(cluster_docs(), S.Config(), cache)
+    assert r.stats["tokenized"] == 16
+    cache.save()
+    assert S.CountCache(str(path)).rows  # a valid cache replaced it
