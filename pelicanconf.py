@@ -226,7 +226,7 @@ FOOTER_LINKS += [
 # Responsive photos (WebP + JPEG, srcset), cached by content hash under CACHE_PATH/images.
 PLUGINS += ["plugins.images", "plugins.sitemap_index"]
 # Articles' Markdown rendered in a 2-process pool (reader = content_contract's, subclassed).
-PLUGINS += ["plugins.parallel_markdown"]
+PLUGINS += ["plugins.parallel_markdown", "plugins.url_memo"]
 PARALLEL_MARKDOWN_WORKERS = 2
 RESPONSIVE_IMAGES = True
 RESPONSIVE_IMAGE_WIDTHS = [200, 400, 800, 1200]

@@ -7,6 +7,7 @@ tests run the same HTTP suite against both backends.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -28,11 +29,18 @@ def local(now: float) -> dt.datetime:
 
 
 def day_key(now: float) -> str:
-    return local(now).strftime("%Y-%m-%d")
+    return _day_of_minute(int(now // 60))
+
+
+@functools.lru_cache(maxsize=256)
+def _day_of_minute(minute: int) -> str:
+    # Local days start on a whole minute (UTC+7), so the minute decides the day; cached
+    # because every hit needs it.
+    return local(minute * 60).strftime("%Y-%m-%d")
 
 
 def month_key(now: float) -> str:
-    return local(now).strftime("%Y-%m")
+    return day_key(now)[:7]
 
 
 def yesterday_key(now: float) -> str:

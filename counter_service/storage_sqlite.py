@@ -165,7 +165,7 @@ class SQLiteStorage:
         await self.housekeep(now)
         return s
 
-    async def housekeep(self, now: float) -> None:
+    async def housekeep(self, now: float, site: str | None = None) -> None:
         """Delete daily salts 48 h after their day began."""
         cutoff = [d for (d,) in self.ro.execute("SELECT DISTINCT day FROM salts")
                   if rules.day_start(d) + rules.SALT_KEEP <= now]

@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 from html import escape
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import brotli
@@ -80,6 +81,8 @@ def write_site(arts: list[dict], out: Path) -> list[dict]:
         'data-search-base="/" data-search-page="/tim-kiem/" data-search-vn="/theme/js/vietnamese.js">'
         '<input id="o-tim-kiem" name="q" type="search"><div class="search-suggest" hidden>'
         '<p role="status"></p><ol></ol><a href="/tim-kiem/">all</a></div></form>'
+        '<script>new MutationObserver(function (_, o) { window.__first = performance.now(); o.disconnect(); })'
+        '.observe(document.querySelector(".search-suggest ol"), {childList: true});</script>'
         '<script src="/theme/js/search.js"></script></body></html>', encoding="utf-8")
     (out / "pf.html").write_text(
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>'
@@ -116,20 +119,21 @@ def measure_browser(base: str, site: Path, query: str) -> dict:
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         # --- ours: focus the header box, type, wait for the first result ---
+        # Count what was requested between focus and the first result entering the DOM.
         pg = b.new_page()
-        fetched: list[str] = []
-        pg.on("request", lambda r: fetched.append(r.url))
         pg.goto(base + "/ours.html")
         pg.wait_for_load_state("load")
-        fetched.clear()
-        t0 = time.perf_counter()
+        t_focus = pg.evaluate("performance.now()")
         pg.focus("#o-tim-kiem")
         pg.keyboard.type(query, delay=0)
-        pg.wait_for_selector(".search-suggest .search-hit", timeout=60000)
-        res["ours_first_ms"] = (time.perf_counter() - t0) * 1000
-        first = list(fetched)
-        res["ours_first_files"] = [u.replace(base, "") for u in first]
-        res["ours_first_bytes"] = sum(br_size((site / u.replace(base + "/", "")).read_bytes()) for u in first) \
+        pg.wait_for_function("window.__first", timeout=60000)
+        t_first = pg.evaluate("window.__first")
+        res["ours_first_ms"] = t_first - t_focus
+        first = [name for name, start in pg.evaluate(
+            "performance.getEntriesByType('resource').map(e => [e.name, e.startTime])")
+            if t_focus <= start <= t_first]
+        res["ours_first_files"] = [urlsplit(u).path for u in first]
+        res["ours_first_bytes"] = sum(br_size((site / urlsplit(u).path.lstrip("/")).read_bytes()) for u in first) \
             + br_size((JS / "search.js").read_bytes())  # search.js came with the page
         res["ours_first_title"] = pg.inner_text(".search-suggest .search-hit__title")
         # --- ms per keystroke: the same engine, every year loaded ---
@@ -148,19 +152,21 @@ def measure_browser(base: str, site: Path, query: str) -> dict:
             }
             return performance.now() - t; }""", manifest)
         times = pg2.evaluate("""(q) => {
-            const out = [], ol = document.createElement("ol"); document.body.appendChild(ol);
+            const out = [], cold = [], ol = document.createElement("ol"); document.body.appendChild(ol);
             for (let round = 0; round < 3; round++) for (let i = 1; i <= q.length; i++) {
                 const t = performance.now();
                 const r = E.search(q.slice(0, i), {typing: true});
                 ol.textContent = "";
                 for (const x of r.slice(0, 20)) { const li = document.createElement("li"); li.textContent = x.title; ol.appendChild(li); }
                 ol.offsetHeight;  // force layout
-                if (round) out.push(performance.now() - t);
+                (round ? out : cold).push(performance.now() - t);
             }
-            return out; }""", query)
+            return [out, cold]; }""", query)
+        times, cold = times
         res["load_all_ms"] = load_ms
         res["key_median_ms"] = statistics.median(times)
         res["key_max_ms"] = max(times)
+        res["key_cold_max_ms"] = max(cold)
         # --- Pagefind ---
         pg3 = b.new_page()
         fetched3: list[str] = []
@@ -171,7 +177,7 @@ def measure_browser(base: str, site: Path, query: str) -> dict:
         t0 = time.perf_counter()
         n, title = pg3.evaluate("q => runPagefind(q)", query)
         res["pf_first_ms"] = (time.perf_counter() - t0) * 1000
-        res["pf_first_bytes"] = sum(br_size((site / u.replace(base + "/", "")).read_bytes()) for u in fetched3)
+        res["pf_first_bytes"] = sum(br_size((site / urlsplit(u).path.lstrip("/")).read_bytes()) for u in fetched3)
         res["pf_first_files"] = len(fetched3)
         res["pf_results"], res["pf_first_title"] = n, title
         b.close()
@@ -194,9 +200,9 @@ def main(argv=None) -> int:
     docs = write_site(arts, site)
     years = sorted({a["date"].year for a in arts})
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     manifest, files = builder.build_shards(docs)
-    build_s = time.perf_counter() - t
+    build_s, build_cpu = time.perf_counter() - t, time.process_time() - cpu
     lunr_js = (ROOT / "node_modules/lunr/lunr.min.js").read_bytes()
     manifest["lunr"] = f"lunr-2.3.9.{builder.content_hash(lunr_js)}.min.js"
     files[manifest["lunr"]] = lunr_js
@@ -223,6 +229,7 @@ def main(argv=None) -> int:
         srv.shutdown()
 
     kb = lambda x: f"{x / 1000:.0f} KB"  # noqa: E731
+    print(f"\n`uptime`: {os.popen('uptime').read().strip()}")
     print(f"\nSearch benchmark: {args.n} generated articles, {len(years)} years ({years[0]}–{years[-1]}), "
           f"seed {args.seed}; corpus generated in {gen_s:.1f} s")
     print(f"Query typed in the header box: {query!r} (from the {cur['year']} title {source_title!r})\n")
@@ -232,8 +239,9 @@ def main(argv=None) -> int:
         ("  time to first result, loopback", f"{m['ours_first_ms']:.0f} ms", f"{m['pf_first_ms']:.0f} ms", ""),
         ("All years / whole index (brotli)", kb(all_br), kb(pf_all), "≤ 1.5 MB"),
         (f"  current year {cur['year']}: core + lead", f"{kb(cur_core)} + {kb(cur_lead)}", "", ""),
-        ("Index build", f"{build_s:.1f} s", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
+        ("Index build, wall (CPU)", f"{build_s:.1f} s ({build_cpu:.1f} s)", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
         ("Per keystroke, Chromium (median / max)", f"{m['key_median_ms']:.1f} / {m['key_max_ms']:.1f} ms", "", "< 30 ms"),
+        ("  first pass, cold caches (max)", f"{m['key_cold_max_ms']:.1f} ms", "", ""),
         ("Load + decode all years, Chromium", f"{m['load_all_ms']:.0f} ms", "", ""),
     ]
     w = [max(len(r[i]) for r in rows + [("Measure", "lunr shards (ours)", "Pagefind 1.6", "Target")]) for i in range(4)]

@@ -4,7 +4,6 @@ processes on free loopback ports, and an HTTP client speaking to them."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import signal
 import socket

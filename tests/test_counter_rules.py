@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from counter_helpers import Service, at
 from counter_service import identity, rules

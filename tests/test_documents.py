@@ -360,6 +360,8 @@ def test_yaml_error_and_self_reference_and_bad_attachment_path(tmp_path):
     site = Site(tmp_path)
     write_file(site, "ok.pdf", 100)
     write_doc(site, "yaml", raw='---\nso_ky_hieu: "1/TB\ntitle: x\n---\n')
+    write_doc(site, "index", **doc_meta("9/TB-UBND", "Tên tệp trùng trang danh sách", "Thông báo", UBND,
+                                        "2024-01-02", files=["ok.pdf"]))
     write_doc(site, "tu-than", **doc_meta("1/QĐ-UBND", "Tự thay thế", "Quyết định", UBND, "2024-01-02",
                                           files=["../../pelicanconf.py"], thay_the=["tu-than"]))
     problems = validate.check({"PATH": str(site.content)})
@@ -367,6 +369,7 @@ def test_yaml_error_and_self_reference_and_bad_attachment_path(tmp_path):
     assert any(m.startswith("lỗi cú pháp YAML") for m in msgs), msgs
     assert "văn bản không thể thay thế chính nó ('tu-than')" in msgs
     assert "tệp đính kèm nằm ngoài thư mục văn bản: ../../pelicanconf.py" in msgs
+    assert "đường dẫn 'index' trùng với trang danh sách văn bản" in msgs
 
 
 def test_no_documents_folder_is_fine(tmp_path):

@@ -164,7 +164,7 @@ def test_items_show_title_date_and_thumbnail(cluster_site):
     assert box.find("h2").get_text(strip=True) == "Tin liên quan"
     items = box.select("li.mini")
     with_image = [li for li in items if li.select_one("a.mini__title")["href"].endswith("hoa-ban-1.html")]
-    assert with_image and with_image[0].select_one("img.mini__thumb")["src"].endswith("images/mua-xoe.jpg")
+    assert with_image and "mua-xoe" in with_image[0].select_one("img.mini__thumb")["src"]
     others = [li for li in items if li not in with_image]
     assert others and all(li.select_one("img") is None for li in others)
     for li in items:

@@ -163,6 +163,9 @@ def _py_search(q, typing=False, category=None, year=None):
     manifest = json.loads((FIXTURE / "manifest.json").read_text(encoding="utf-8"))
     syl = vn.syllables(q)
     prefix = typing and not q.endswith(" ")
+    n, last_len = len(syl), len(syl[-1]) if syl else 0
+    if prefix and last_len < 2:  # as search.js: one letter is ignored, two are matched whole
+        syl.pop()
     found = []
     for y in manifest["years"]:
         if year and y["year"] != year:
@@ -173,11 +176,14 @@ def _py_search(q, typing=False, category=None, year=None):
             idx = Index.load(builder.expand(json.loads((FIXTURE / y[part]).read_text(encoding="utf-8"))["index"]))
             query = idx.create_query()
             for i, s in enumerate(syl):
-                last = prefix and i == len(syl) - 1
+                last = prefix and i == n - 1
+                star = "*" if last and last_len > 2 and part == "core" else ""
+                optional = last and last_len == 2 and n > 1
                 f = vn.fold(s)
-                query.term(f + ("*" if last else ""), use_pipeline=False, presence=QueryPresence.REQUIRED)
+                query.term(f + star, use_pipeline=False,
+                           presence=QueryPresence.OPTIONAL if optional else QueryPresence.REQUIRED)
                 if f != s:
-                    query.term(s + ("*" if last else ""), use_pipeline=False, boost=3)
+                    query.term(s + star, use_pipeline=False, boost=3)
             if syl:
                 refs |= {r["ref"] for r in idx.query(query)}
         for ref in refs:

@@ -187,7 +187,7 @@ def slug_of(src: frontmatter.SourceFile) -> str:
 
 def number_key(so_ky_hieu: str) -> str:
     """Số ký hiệu compared loosely: case, spaces, diacritics and the 'Số' prefix ignored."""
-    text = vietnamese.fold(vietnamese.normalize(str(so_ky_hieu))).upper()
+    text = vietnamese.fold(str(so_ky_hieu)).upper()
     text = re.sub(r"^SO\s*[:.]?\s*", "", text)
     return re.sub(r"\s+", "", text)
 
@@ -356,8 +356,6 @@ class Library:
             "u": d.url, "n": d.so_ky_hieu, "t": d.title, "l": d.loai_van_ban,
             "c": d.co_quan_ban_hanh, "f": d.linh_vuc, "d": d.ngay_ban_hanh.isoformat(),
             "s": d.hieu_luc,
-            # search key folded here, not on the phone (vietnamese.fold == its JS twin)
-            "k": search_key(f"{d.so_ky_hieu} {d.title}"),
         } for d in self.documents]
 
     def counter_paths(self) -> list[str]:
@@ -370,11 +368,6 @@ class Library:
             out.append({"path": d.count_path, "kind": "document", "title": f"{d.so_ky_hieu} – {d.title}"})
             out.extend({"path": a.count_path, "kind": "attachment", "title": a.title} for a in d.files)
         return out
-
-
-def search_key(text: str) -> str:
-    """What the list filter matches query words against: folded, lower-case."""
-    return vietnamese.fold(text).lower()
 
 
 def _add(items: list, doc) -> None:

@@ -137,7 +137,11 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
         if "slug" in m and not SLUG_RE.match(slug):
             out.append(Problem(src.path, _line(src, "slug"), f"slug không hợp lệ '{slug}'",
                                f"chỉ dùng chữ thường không dấu, số và '-', ví dụ '{vietnamese.slugify(slug)}'"))
-        if slug:
+        if slug == "index":  # van-ban/index.html is the list page
+            out.append(Problem(src.path, _line(src, "slug") if "slug" in m else 1,
+                               "đường dẫn 'index' trùng với trang danh sách văn bản",
+                               "đổi tên tệp, ví dụ theo số ký hiệu: qd-15-ubnd-2024.md"))
+        elif slug:
             other = by_slug.get(slug)
             if other is not None:
                 out.append(Problem(src.path, _line(src, "slug") if "slug" in m else 1,

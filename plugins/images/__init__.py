@@ -36,6 +36,7 @@ class _State:
     settings: dict = {}
     needed: dict = {}  # rel path -> entry, published at `finalized`
     pending: list = []  # content objects whose body has <img>
+    memo: dict = {}  # responsive_img() results of this build
     failed: set = set()
 
 
@@ -50,6 +51,7 @@ def init(pelican) -> None:
     settings = pelican.settings
     S.settings = settings
     S.needed = {}
+    S.memo = {}
     S.pending = []
     S.failed = set()
     if _enabled(settings):
@@ -96,6 +98,14 @@ def _url_base() -> str:
 
 def responsive_img(path, alt="", sizes="100vw", lazy=True, cls="", width=800) -> Markup:
     """Jinja global: <picture> for a local photo, plain <img> for anything else."""
+    key = (str(path), str(alt), sizes, bool(lazy), cls, width)
+    html_ = S.memo.get(key)  # sidebars repeat the same photos on every page
+    if html_ is None:
+        html_ = S.memo[key] = _responsive_img(path, alt, sizes, lazy, cls, width)
+    return html_
+
+
+def _responsive_img(path, alt, sizes, lazy, cls, width) -> Markup:
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
     resolved = _resolve(path) if _enabled(S.settings) else None
     entry = _entry(*resolved) if resolved else None
@@ -198,6 +208,7 @@ def publish(pelican) -> None:
     S.cache.save()
     log.info("images: %d photos, %d variant files placed, %d encoded", len(S.needed), placed, S.cache.encoded)
     S.needed = {}
+    S.memo = {}
 
 
 def add_global(generator) -> None:

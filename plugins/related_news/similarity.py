@@ -30,12 +30,13 @@ import os
 import pickle
 import re
 import tempfile
+from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sparse_dot_topn import sp_matmul_topn
 
 from plugins import vietnamese
@@ -117,22 +118,27 @@ def _chunk(chunk: str) -> tuple[tuple[tuple[str, ...], ...], bool, bool]:
 
 def analyze(text: str) -> list[str]:
     """Syllable unigrams and bigrams ("nông", "nông thôn"); bigrams stop at punctuation."""
-    out: list[str] = []
-    prev = None
+    phrases: list[list[str]] = []
+    cur: list[str] = []
     for chunk in text.split():
-        phrases, opens, closes = _chunk(chunk)
-        if opens:
-            prev = None
-        for n, syl in enumerate(phrases):
-            if n:
-                prev = None
-            for s in syl:
-                out.append(s)
-                if prev is not None:
-                    out.append(prev + " " + s)
-                prev = s
-        if closes:
-            prev = None
+        parts, opens, closes = _chunk(chunk)
+        if opens and cur:
+            phrases.append(cur)
+            cur = []
+        for n, syl in enumerate(parts):
+            if n and cur:
+                phrases.append(cur)
+                cur = []
+            cur.extend(syl)
+        if closes and cur:
+            phrases.append(cur)
+            cur = []
+    if cur:
+        phrases.append(cur)
+    out: list[str] = []
+    for p in phrases:
+        out.extend(p)
+        out.extend([f"{a} {b}" for a, b in zip(p, p[1:])])
     return out
 
 
@@ -142,13 +148,25 @@ def content_hash(title: str, text: str) -> str:
     return h.hexdigest()
 
 
-def count_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
-    """Token counts with scikit-learn's CountVectorizer over our analyzer."""
-    if not texts:
-        return sp.csr_matrix((0, 0), dtype=np.int32), []
-    cv = CountVectorizer(analyzer=analyze, dtype=np.int32)
-    m = cv.fit_transform(texts).tocsr()
-    return m, list(cv.get_feature_names_out())
+def count_matrix(texts: Sequence[str], vocab: dict[str, int] | None = None) -> sp.csr_matrix:
+    """Token counts (rows = texts), columns from ``vocab`` which grows with new terms.
+
+    Same result as scikit-learn's ``CountVectorizer(analyzer=analyze)`` (tested), with
+    ``collections.Counter`` doing the counting in C: about twice as fast.
+    """
+    vocab = {} if vocab is None else vocab
+    indptr = [0]
+    indices: list[int] = []
+    data: list[int] = []
+    for text in texts:
+        counts = Counter(analyze(text))
+        indices.extend([vocab.setdefault(t, len(vocab)) for t in counts])
+        data.extend(counts.values())
+        indptr.append(len(indices))
+    m = sp.csr_matrix((np.array(data, dtype=np.int32), np.array(indices, dtype=np.int32),
+                       np.array(indptr, dtype=np.int64)), shape=(len(texts), len(vocab)))
+    m.sort_indices()
+    return m
 
 
 class CountCache:
@@ -184,18 +202,10 @@ class CountCache:
             if h not in self.rows and h not in missing:
                 missing[h] = text
         if missing:
-            new, new_vocab = count_matrix(list(missing.values()))
             index = {t: i for i, t in enumerate(self.vocab)}
-            colmap = np.empty(len(new_vocab), dtype=np.int64)
-            for j, term in enumerate(new_vocab):
-                i = index.get(term)
-                if i is None:
-                    i = index[term] = len(self.vocab)
-                    self.vocab.append(term)
-                colmap[j] = i
-            new = new.tocoo()
-            new = sp.csr_matrix((new.data, (new.row, colmap[new.col])),
-                                shape=(new.shape[0], len(self.vocab)), dtype=np.int32)
+            known = len(self.vocab)
+            new = count_matrix(list(missing.values()), index)
+            self.vocab.extend(sorted((t for t in index if index[t] >= known), key=index.__getitem__))
             old = self.matrix
             old = sp.csr_matrix((old.data, old.indices, old.indptr),
                                 shape=(old.shape[0], len(self.vocab)))
@@ -206,6 +216,8 @@ class CountCache:
         order = np.fromiter((self.rows[h] for h, _ in items), dtype=np.int64, count=len(items))
         self.last = {"tokenized": len(missing), "cached": len(items) - len(missing),
                      "used": order}
+        if len(order) == self.matrix.shape[0] and (order == np.arange(len(order))).all():
+            return self.matrix  # a rebuild of the same articles: rows already in order
         return self.matrix[order]
 
     def save(self) -> None:
@@ -214,7 +226,7 @@ class CountCache:
         used = self.last.get("used")
         if used is None:
             return
-        keep = np.unique(used)
+        keep = np.array(list(dict.fromkeys(used.tolist())), dtype=np.int64)  # in docs' order
         m = self.matrix[keep]
         cols = np.unique(m.indices)  # drop terms no kept row uses
         remap = np.full(len(self.vocab), -1, dtype=np.int64)
@@ -243,7 +255,13 @@ def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
     keep = np.flatnonzero((df >= min_df) & (df <= cap))
     if keep.size == 0:
         return sp.csr_matrix((n, 0), dtype=np.float32)
-    c = counts[:, keep]
+    # Column selection by remapping indices: much cheaper than counts[:, keep] on CSR.
+    remap = np.full(counts.shape[1], -1, dtype=np.int64)
+    remap[keep] = np.arange(keep.size)
+    cols = remap[counts.indices]
+    mask = cols >= 0
+    indptr = np.concatenate([[0], np.cumsum(mask)])[counts.indptr]  # kept entries before each row
+    c = sp.csr_matrix((counts.data[mask], cols[mask], indptr), shape=(n, keep.size))
     x = TfidfTransformer(sublinear_tf=True, norm=None).fit_transform(c).tocsr()
     x = x.astype(np.float32)
     if top_terms:
@@ -457,12 +475,16 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
     may_rows = _rows(cand, other, slug_arr)
     related = dict(zip(slugs, rel_rows))
     may = dict(zip(slugs, may_rows))
-    # Articles with editor overrides.
-    for i, d in enumerate(docs):
+    # Articles with editor overrides, or with reposts among their candidates (a list
+    # never shows two copies of one story): one by one.
+    has_dup = np.zeros(n + 1, dtype=bool)
+    has_dup[list(dups)] = True
+    slow = set(np.flatnonzero(has_dup[cand].any(axis=1)).tolist())
+    slow.update(i for i, d in enumerate(docs) if d.no_related or d.related or d.related_exclude)
+    for i in sorted(slow):
+        d = docs[i]
         if d.no_related:
             related[d.slug], may[d.slug] = [], []
-            continue
-        if not d.related and not d.related_exclude:
             continue
         excluded = {index[s] for s in d.related_exclude if s in index} | {i}
         pinned: list[int] = []
@@ -470,11 +492,22 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
             j = index.get(s)
             if j is not None and j not in excluded and j not in pinned:
                 pinned.append(j)
-        auto = [j for j in cand[i].tolist() if j >= 0 and j not in excluded]
         rel = pinned[:k]
-        rel += [j for j in auto if j not in rel][: k - len(rel)]
-        taken = set(rel)
-        more = [j for j in auto if cats[j] != cats[i] and j not in taken][:k]
+        shown = set(rel)
+        for j in rel:
+            shown |= dups.get(j, set())
+        more: list[int] = []
+        for j in cand[i].tolist():
+            if j < 0 or j in excluded or j in shown:
+                continue
+            if len(rel) < k:
+                rel.append(j)
+            elif cats[j] != cats[i] and len(more) < k:
+                more.append(j)
+            else:
+                continue
+            shown.add(j)
+            shown |= dups.get(j, set())
         related[d.slug] = [slugs[j] for j in rel]
         may[d.slug] = [slugs[j] for j in more]
     duplicates = {slugs[a]: sorted(slugs[b] for b in bs) for a, bs in dups.items()}

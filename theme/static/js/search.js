@@ -22,21 +22,22 @@
 
   // Transport form -> lunr's JSON (twin of builder.expand in Python).
   function expand(c) {
-    var F = c.fields, n = c.n, k1 = c.k1, b = c.b, tfx = {}, vec = [], fv = [];
+    var F = c.fields, n = c.n, k1 = c.k1, b = c.b, tfx = {}, vec = [], fv = [], NONE = {};
     var avg = c.len.map(function (l) { var s = 0; for (var i = 0; i < l.length; i++) s += l[i]; return n ? s / n : 0; });
-    c.tf.forEach(function (x) { tfx[x[0] + "," + x[1] + "," + x[2]] = x[3]; });
+    c.tf.forEach(function (x) { (tfx[x[0]] || (tfx[x[0]] = {}))[x[1] + "," + x[2]] = x[3]; });
     for (var d = 0; d < n; d++) vec.push(F.map(function () { return []; }));
     var inv = c.terms.map(function (term, t) {
       var posting = {}, docs = [];
       c.post[t].forEach(function (gaps, f) {
         var refs = {}, d = 0;
-        for (var k = 0; k < gaps.length; k++) { d = k ? d + gaps[k] : gaps[0]; refs[d] = {}; docs.push(f, d); }
+        // lunr only reads (clones) the metadata: one shared empty object will do
+        for (var k = 0; k < gaps.length; k++) { d = k ? d + gaps[k] : gaps[0]; refs[d] = NONE; docs.push(f, d); }
         posting[F[f]] = refs;
       });
       posting._index = t;
-      var df = docs.length / 2, idf = Math.log(1 + Math.abs((n - df + 0.5) / (df + 0.5)));
+      var df = docs.length / 2, idf = Math.log(1 + Math.abs((n - df + 0.5) / (df + 0.5))), x = tfx[t];
       for (var j = 0; j < docs.length; j += 2) {
-        var f = docs[j], dd = docs[j + 1], tf = tfx[t + "," + f + "," + dd] || 1;
+        var f = docs[j], dd = docs[j + 1], tf = (x && x[f + "," + dd]) || 1;
         var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (c.len[f][dd] / avg[f])) + tf);
         vec[dd][f].push(t, Math.round(score * c.boosts[f] * 1000) / 1000);
       }
@@ -100,30 +101,42 @@
 
   function queryTerms(q, typing) {
     var syl = VN.syllables(q), prefix = typing && !/\s$/.test(q);
+    var n = syl.length, lastLen = n ? syl[n - 1].length : 0;
+    // While typing, a last syllable of one letter is ignored and one of two letters is
+    // matched whole: a 1-2 letter prefix expands to a large part of the index.
+    if (prefix && lastLen < 2) syl.pop();
     return syl.map(function (s, i) {
-      return { exact: s, fold: VN.fold(s), prefix: prefix && i === syl.length - 1 };
+      var last = prefix && i === n - 1;
+      return { exact: s, fold: VN.fold(s), prefix: last && lastLen > 2, optional: last && lastLen === 2 && n > 1 };
     });
   }
 
-  function run(idx, terms) {
+  // exactOnly: no prefix expansion (the lead's vocabulary is large; its hits come once a word is whole).
+  function run(idx, terms, exactOnly) {
     var P = L.Query.presence, W = L.Query.wildcard;
     return idx.query(function (q) {
       terms.forEach(function (t) {
-        var w = t.prefix ? W.TRAILING : W.NONE;
+        var w = t.prefix && !exactOnly ? W.TRAILING : W.NONE;
         // Folded term required (every syllable must match); exact spelling only adds score.
-        q.term(t.fold, { usePipeline: false, wildcard: w, presence: P.REQUIRED });
+        q.term(t.fold, { usePipeline: false, wildcard: w, presence: t.optional ? P.OPTIONAL : P.REQUIRED });
         if (t.exact !== t.fold) q.term(t.exact, { usePipeline: false, wildcard: w, boost: 3 });
       });
     });
   }
 
   function words(text, folded) { return VN.tokenize(text, folded); }
+  // Title syllables (exact, folded) per row, computed once: keystrokes repeat them.
+  function tokens(s, ref) {
+    var c = s.tok || (s.tok = {});
+    if (!c[ref]) { var te = words(s.core.rows[ref][0]); c[ref] = [te, te.map(VN.fold)]; }
+    return c[ref];
+  }
   // Does the query stand as adjacent syllables in `tokens`? The last one may be a prefix.
   function phrase(tokens, terms, key) {
     outer: for (var i = 0; i + terms.length <= tokens.length; i++) {
       for (var j = 0; j < terms.length; j++) {
         var tok = tokens[i + j], want = terms[j][key];
-        if (terms[j].prefix ? tok.indexOf(want) !== 0 : tok !== want) continue outer;
+        if (terms[j].prefix || terms[j].optional ? tok.indexOf(want) !== 0 : tok !== want) continue outer;
       }
       return true;
     }
@@ -146,19 +159,25 @@
       if (!s || !s.core || (opts.year && String(e.year) !== String(opts.year))) return;
       var score = {}, best = 0;
       run(s.core.idx, terms).forEach(function (r) { score[r.ref] = r.score; });
-      if (s.lead) run(s.lead.idx, terms).forEach(function (r) { score[r.ref] = (score[r.ref] || 0) + r.score / 2; });
-      for (var ref in score) best = Math.max(best, score[ref]);
-      for (ref in score) {
+      if (s.lead) run(s.lead.idx, terms, true).forEach(function (r) { score[r.ref] = (score[r.ref] || 0) + r.score / 2; });
+      var refs = Object.keys(score);
+      refs.forEach(function (r) { best = Math.max(best, score[r]); });
+      // Adjacency bonuses need the title's syllables: only for the best candidates of a year.
+      refs.sort(function (a, b) { return score[b] - score[a]; });
+      refs.forEach(function (ref, rank) {
         var row = s.core.rows[ref], cat = manifest.categories[row[3]] || "";
-        if (opts.category && cat !== opts.category) continue;
-        var lead = s.lead ? s.lead.rows[ref] : "";
-        var tf = words(row[0], true), te = words(row[0]), lf = lead ? words(lead, true) : [];
-        var bonus = phrase(te, terms, "exact") ? 2 : phrase(tf, terms, "fold") ? 1 : phrase(lf, terms, "fold") ? 0.5 : 0;
+        if (opts.category && cat !== opts.category) return;
+        var lead = s.lead ? s.lead.rows[ref] : "", bonus = 0;
+        if (rank < 200) {
+          var tok = tokens(s, ref);
+          bonus = phrase(tok[0], terms, "exact") ? 2 : phrase(tok[1], terms, "fold") ? 1 :
+            lead && phrase(tok[2] || (tok[2] = words(lead, true)), terms, "fold") ? 0.5 : 0;
+        }
         out.push({
           score: score[ref] / best + bonus, title: row[0], url: rowUrl(row), date: row[2],
           category: cat, lead: lead
         });
-      }
+      });
     });
     out.sort(function (a, b) { return b.score - a.score || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0); });
     out.terms = terms;
@@ -188,7 +207,7 @@
     var re = /[\p{L}\p{N}]+/gu, last = 0, m;
     while ((m = re.exec(text))) {
       var f = VN.fold(VN.normalize(m[0]).toLowerCase()), hit = terms.some(function (t) {
-        return t.prefix ? f.indexOf(t.fold) === 0 : f === t.fold;
+        return t.prefix || t.optional ? f.indexOf(t.fold) === 0 : f === t.fold;
       });
       if (!hit) continue;
       el.appendChild(document.createTextNode(text.slice(last, m.index)));
