@@ -111,6 +111,8 @@ SLUGIFY_SOURCE = "title"
 # directories small and the URL readable.
 ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}.html"
 ARTICLE_SAVE_AS = ARTICLE_URL
+ARTICLE_LANG_URL = ARTICLE_URL  # an English article keeps the same scheme
+ARTICLE_LANG_SAVE_AS = ARTICLE_URL
 DRAFT_URL = "nhap/{slug}.html"
 DRAFT_SAVE_AS = DRAFT_URL
 PAGE_URL = "{slug}.html"

@@ -110,8 +110,15 @@ class MemoryRules:
             self.prune(now)
         return out
 
+    _online: tuple = (None, 0)
+
     def online(self, now: float) -> int:
-        return sum(1 for t in self.seen.values() if now - ONLINE_WINDOW < t <= now)
+        # Every page view asks; with thousands online, count at most once per second.
+        if self._online[0] == int(now):
+            return self._online[1]
+        n = sum(1 for t in self.seen.values() if now - ONLINE_WINDOW < t <= now)
+        self._online = (int(now), n)
+        return n
 
     def prune(self, now: float) -> None:
         """Forget state no rule can use any more (bounded memory)."""

@@ -7,8 +7,15 @@ by --seconds and --max-hits per case. Prints hits/s and latency percentiles per 
 the Redis 2-worker/1-worker ratio, then the crash test: SIGKILL under load, hits
 acknowledged (204) against hits stored.
 
+The throughput cases use the C load generator scripts/bench_counter_load.c (compiled
+with gcc on first use; far cheaper per request than Python, so on a small machine the
+CPU goes to the service); --loader python or no gcc: an asyncio one. The crash test
+always uses the Python one, which records which hits were acknowledged.
+"hits/CPU-s" divides hits by the service processes' CPU time (/proc): the rate one
+free core would give, whatever else the machine runs.
+
   .venv/bin/python scripts/bench_counter.py [--seconds 8] [--max-hits 200000]
-      [--conns 64] [--loaders 2] [--cases sqlite1,redis1,redis2,crash]
+      [--conns 32] [--loaders 2] [--cases sqlite1,redis1,redis2,crash] [--loader c|python]
 """
 
 from __future__ import annotations
@@ -104,6 +111,38 @@ def _loader(port, seconds, max_hits, conns, index, loaders, plist, out, track):
     out.put((lat, stats, time.perf_counter() - t0, acked))
 
 
+C_LOADER_SRC = os.path.join(ROOT, "scripts", "bench_counter_load.c")
+
+
+def c_loader() -> str | None:
+    """Compile the C load generator once (needs gcc); None: use the Python one."""
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if not gcc:
+        return None
+    exe = os.path.join(tempfile.gettempdir(), f"bench_counter_load-{os.getuid()}-{int(os.stat(C_LOADER_SRC).st_mtime)}")
+    if not os.path.exists(exe):
+        subprocess.run([gcc, "-O2", "-o", exe, C_LOADER_SRC], check=True)
+    return exe
+
+
+def load_c(exe, port, seconds, max_hits, conns, loaders):
+    procs = [subprocess.Popen([exe, str(port), str(seconds), str(max_hits // loaders), str(conns), str(i + 1),
+                               str(loaders), str(NPATHS), ORIGIN, UA], stdout=subprocess.PIPE, text=True)
+             for i in range(loaders)]
+    stats = {"sent": 0, "ok": 0, "other": 0, "errors": 0, "codes": []}
+    lat, wall = [], 0.0
+    for p in procs:
+        out, _ = p.communicate(timeout=seconds + 60)
+        head, _, rest = out.partition("\n")
+        sent, ok_, other, errors, elapsed = head.split()
+        for k, v in zip(("sent", "ok", "other", "errors"), (sent, ok_, other, errors)):
+            stats[k] += int(v)
+        wall = max(wall, float(elapsed))
+        lat += [int(x) / 1e6 for x in rest.split()]
+    lat.sort()
+    return lat, stats, wall, []
+
+
 def load(port, seconds, max_hits, conns, loaders, plist, track=False, on_start=None):
     q = mp.Queue()
     procs = [mp.Process(target=_loader, args=(port, seconds, max_hits // loaders, conns, i, loaders, plist, q, track))
@@ -186,6 +225,8 @@ def main(argv=None) -> int:
     ap.add_argument("--conns", type=int, default=32, help="connections per load process")
     ap.add_argument("--loaders", type=int, default=2, help="load processes")
     ap.add_argument("--cases", default="sqlite1,redis1,redis2,crash")
+    ap.add_argument("--loader", choices=["c", "python"], default="c",
+                    help="load generator for the throughput cases (c needs gcc; the crash test uses python)")
     a = ap.parse_args(argv)
     cases = a.cases.split(",")
     plist = paths()
@@ -198,7 +239,9 @@ def main(argv=None) -> int:
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     time.sleep(0.3)
+    exe = c_loader() if a.loader == "c" else None
     print(f"# cpus={os.cpu_count()}  {uptime()}")
+    print(f"# load generator: {'C (scripts/bench_counter_load.c)' if exe else 'Python asyncio'}")
     print(f"# every hit a new visitor (new visit + new view); {a.loaders} load processes x {a.conns} "
           f"keep-alive connections; <= {a.seconds:g} s and <= {a.max_hits} hits per case\n")
     rows = []
@@ -212,7 +255,10 @@ def main(argv=None) -> int:
             proc = start_service(work, port, backend, redis_url, workers, db)
             try:
                 c0, r0 = cpu_seconds(pgid=proc.pid), cpu_seconds(pid=redis.pid)
-                lat, stats, wall, _ = load(port, a.seconds, a.max_hits, a.conns, a.loaders, plist)
+                if exe:
+                    lat, stats, wall, _ = load_c(exe, port, a.seconds, a.max_hits, a.conns, a.loaders)
+                else:
+                    lat, stats, wall, _ = load(port, a.seconds, a.max_hits, a.conns, a.loaders, plist)
                 cpu, rcpu = cpu_seconds(pgid=proc.pid) - c0, cpu_seconds(pid=redis.pid) - r0
             finally:
                 stop(proc)

@@ -150,3 +150,11 @@ def test_new_scaffolds_a_valid_article(tmp_path):
     bad = subprocess.run([invoke, "new", "--title", "X", "--category", "Thể thao"], cwd=proj,
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "Chọn một trong" in bad.stderr
+
+
+def test_impossible_unquoted_date_is_a_problem_not_a_crash():
+    text = "---\ntitle: Ngày không có thật\ncategory: Kinh tế\ndate: 2024-13-45\n---\nBody\n"
+    src = frontmatter.parse(text, "bad.md")
+    assert len(src.problems) == 1
+    assert src.problems[0].line == 4
+    assert "giá trị không hợp lệ" in src.problems[0].message

@@ -182,7 +182,7 @@ def test_relations_in_both_directions(built):
     assert not new.select("#bi-thay-the") and not old.select("#thay-the")
     assert "Hết hiệu lực" in old.select_one(".article__meta").get_text()
     fields = {tr.th.get_text(): tr.td.get_text(strip=True) for tr in old.select(".doc-fields tr")}
-    assert fields["Ngày hết hiệu lực"] == "Khi văn bản thay thế có hiệu lực"
+    assert fields["Ngày hết hiệu lực"] == "01/03/2025(ngày văn bản thay thế có hiệu lực)"
     assert plan.select_one(".document__body strong").get_text() == "Mục tiêu"
 
 

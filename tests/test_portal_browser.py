@@ -66,7 +66,7 @@ def test_font_size_buttons_change_and_remember_the_size(page, demo_url, article_
 
 def test_print_button_opens_the_print_dialog(page, demo_url, article_path):
     page.goto(demo_url + article_path)
-    page.evaluate("window.__printed = 0; window.print = () => { window.__printed++; }")
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed++; }; }")
     page.click("[data-action='print']")
     assert page.evaluate("window.__printed") == 1
     page.emulate_media(media="print")

@@ -129,6 +129,11 @@ class Document:
         return "/" + self.url
 
     @property
+    def replaced_on(self) -> datetime.date | None:
+        """When the first replacing document comes into force (None: not replaced)."""
+        return min((r.ngay_hieu_luc for r in self.replaced_by), default=None)
+
+    @property
     def expired(self) -> bool:
         return self.hieu_luc == STATUS_EXPIRED
 
