@@ -210,12 +210,17 @@ DOCUMENTS_TODAY = None  # None: status (còn/hết hiệu lực) as of the build
 # page slugs are unique (content contract), so no translation can collide.
 PAGE_LANG_URL = PAGE_URL
 PAGE_LANG_SAVE_AS = PAGE_SAVE_AS
-MENU_EXTRA += [
+# The main menu stays one row on desktop: organisation pages sit in the
+# "Giới thiệu" sub-row (INTRO_LINKS) and the footer; English in the header.
+MENU_EXTRA += [("Hỏi đáp", "hoi-dap.html")]
+INTRO_LINKS = [
+    ("Giới thiệu chung", "gioi-thieu.html"),
     ("Chức năng, nhiệm vụ", "chuc-nang-nhiem-vu.html"),
     ("Cơ cấu tổ chức", "co-cau-to-chuc.html"),
-    ("Hỏi đáp", "hoi-dap.html"),
-    ("English", "english.html"),
+    ("Bản đồ hành chính", "ban-do-hanh-chinh.html"),
+    ("Liên hệ", "lien-he.html"),
 ]
+HEADER_LINKS = [("English", "english.html", "en")]
 FOOTER_LINKS += [
     ("Văn bản", "van-ban/"),
     ("Chức năng, nhiệm vụ", "chuc-nang-nhiem-vu.html"),

@@ -203,6 +203,9 @@ def main(argv=None) -> int:
     t, cpu = time.perf_counter(), time.process_time()
     manifest, files = builder.build_shards(docs)
     build_s, build_cpu = time.perf_counter() - t, time.process_time() - cpu
+    t = time.perf_counter()
+    assert builder.build_shards(docs, workers=2) == (manifest, files)
+    build2_s = time.perf_counter() - t
     lunr_js = (ROOT / "node_modules/lunr/lunr.min.js").read_bytes()
     manifest["lunr"] = f"lunr-2.3.9.{builder.content_hash(lunr_js)}.min.js"
     files[manifest["lunr"]] = lunr_js
@@ -239,7 +242,8 @@ def main(argv=None) -> int:
         ("  time to first result, loopback", f"{m['ours_first_ms']:.0f} ms", f"{m['pf_first_ms']:.0f} ms", ""),
         ("All years / whole index (brotli)", kb(all_br), kb(pf_all), "≤ 1.5 MB"),
         (f"  current year {cur['year']}: core + lead", f"{kb(cur_core)} + {kb(cur_lead)}", "", ""),
-        ("Index build, wall (CPU)", f"{build_s:.1f} s ({build_cpu:.1f} s)", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
+        ("Index build, 1 process: wall (CPU)", f"{build_s:.1f} s ({build_cpu:.1f} s)", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
+        ("Index build, 2 processes: wall", f"{build2_s:.1f} s", "", ""),
         ("Per keystroke, Chromium (median / max)", f"{m['key_median_ms']:.1f} / {m['key_max_ms']:.1f} ms", "", "< 30 ms"),
         ("  first pass, cold caches (max)", f"{m['key_cold_max_ms']:.1f} ms", "", ""),
         ("Load + decode all years, Chromium", f"{m['load_all_ms']:.0f} ms", "", ""),

@@ -103,7 +103,8 @@ def test_sigterm_under_load_loses_no_acknowledged_hit(workdir, redis_server, bac
     threads = [threading.Thread(target=worker, args=(w,)) for w in range(6)]
     for th in threads:
         th.start()
-    while len(acked) < stop_at:
+    deadline = time.monotonic() + 60
+    while len(acked) < stop_at and time.monotonic() < deadline:
         time.sleep(0.005)
     s.proc.send_signal(signal.SIGTERM)
     for th in threads:

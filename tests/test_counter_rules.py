@@ -90,3 +90,28 @@ def test_cli_rejects_bad_options(tmp_path):
     assert r.returncode == 2 and "100" in r.stderr
     r = run("--origin", "http://x", "--trusted-proxy", "not-an-ip")
     assert r.returncode == 2
+
+
+def test_service_picks_up_a_rebuilt_manifest(tmp_path):
+    """The build rewrites counter/manifest.json; the running service follows it, and a
+    manifest missing at start (site not built yet) is not fatal."""
+    import os
+    import time
+
+    m = tmp_path / "counter" / "manifest.json"
+    s = Service(tmp_path, m, "sqlite")
+    try:
+        assert "manifest_error" in s.http.get("/healthz").json()
+        t = at(2031, 7, 1, 9, 0)
+        assert s.hit("/new.html", t).status_code == 204 and s.dropped("path") == 1
+        m.parent.mkdir()
+        m.write_text(json.dumps({"version": 1, "paths": {"/new.html": {"kind": "article"}}}))
+        os.utime(m, (time.time() + 5, time.time() + 5))
+        deadline = time.monotonic() + 10
+        while s.http.get("/healthz").json()["manifest_paths"] != 1:
+            assert time.monotonic() < deadline, "manifest not reloaded"
+            time.sleep(0.2)
+        assert s.hit("/new.html", t + 1).status_code == 204
+        assert s.counts(t + 2, "/new.html")["views"]["/new.html"] == 1
+    finally:
+        s.stop()

@@ -310,3 +310,22 @@ def test_broken_cache_is_rebuilt_not_fatal(tmp_path):
     assert r.stats["tokenized"] == 16
     cache.save()
     assert S.CountCache(str(path)).rows  # a valid cache replaced it
+
+
+def test_tfidf_weights_equal_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
+    counts = S.count_matrix([d.full_text for d in with_noise(cluster_docs())])
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = np.flatnonzero((df >= 2) & (df <= 0.5 * n))
+    expect = normalize(TfidfTransformer(sublinear_tf=True, norm=None).fit_transform(
+        counts[:, keep].astype(np.float64)))
+    got = S.tfidf(counts, min_df=2, max_df=0.5, top_terms=None, chunk_rows=5)
+    np.testing.assert_allclose(got.toarray(), expect.toarray(), rtol=1e-5, atol=1e-6)
+    # pruning keeps each row's heaviest terms
+    pruned = S.tfidf(counts, min_df=2, max_df=0.5, top_terms=3, chunk_rows=5)
+    assert np.diff(pruned.indptr).max() == 3
+    row = expect.toarray()[0]
+    assert set(pruned[0].indices) == set(np.argsort(-row, kind="stable")[:3])

@@ -142,6 +142,21 @@ def test_content_hash_changes_with_content():
     assert {n for n in a if n.startswith("2023-core")} != {n for n in b if n.startswith("2023-core")}
 
 
+def test_cache_reuses_unchanged_years_and_workers_agree(tmp_path, monkeypatch):
+    manifest, files = builder.build_shards(docs(), cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 2
+    assert builder.build_shards(docs(), workers=2) == (manifest, files)
+    built = []
+    real = builder._year_files
+    monkeypatch.setattr(builder, "_year_files", lambda y, *a: built.append(y) or real(y, *a))
+    assert builder.build_shards(docs(), cache_dir=tmp_path) == (manifest, files)
+    assert built == []  # both years from the cache
+    changed = [dict(d, title=d["title"] + " mới") if d["date"].startswith("2023") else d for d in docs()]
+    builder.build_shards(changed, cache_dir=tmp_path)
+    assert built == [2023]
+    assert len(list(tmp_path.glob("*.json"))) == 2  # the stale 2023 entry is gone
+
+
 def test_lead_is_clipped():
     assert builder.clip_lead("một hai ba bốn", 2) == "một hai…"
     assert builder.clip_lead("  một   hai ", 5) == "một hai"

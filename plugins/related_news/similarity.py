@@ -41,7 +41,7 @@ from sparse_dot_topn import sp_matmul_topn
 
 from plugins import vietnamese
 
-ANALYZER_VERSION = "syl12-v2"  # bump when analyze() changes: invalidates caches
+ANALYZER_VERSION = "syl12-v3"  # bump when analyze() changes: invalidates caches
 _BREAK_CHARS = set(".,;:!?…()[]{}\"“”‘’«»/|–—")
 
 
@@ -155,16 +155,26 @@ def count_matrix(texts: Sequence[str], vocab: dict[str, int] | None = None) -> s
     ``collections.Counter`` doing the counting in C: about twice as fast.
     """
     vocab = {} if vocab is None else vocab
-    indptr = [0]
+    # Python lists of ints cost ~36 bytes an entry: flush them to int32 arrays in batches.
+    parts_idx: list[np.ndarray] = []
+    parts_data: list[np.ndarray] = []
+    lengths = np.zeros(len(texts), dtype=np.int64)
     indices: list[int] = []
     data: list[int] = []
-    for text in texts:
+    for r, text in enumerate(texts):
         counts = Counter(analyze(text))
         indices.extend([vocab.setdefault(t, len(vocab)) for t in counts])
         data.extend(counts.values())
-        indptr.append(len(indices))
-    m = sp.csr_matrix((np.array(data, dtype=np.int32), np.array(indices, dtype=np.int32),
-                       np.array(indptr, dtype=np.int64)), shape=(len(texts), len(vocab)))
+        lengths[r] = len(counts)
+        if len(indices) > 1 << 20:
+            parts_idx.append(np.array(indices, dtype=np.int32))
+            parts_data.append(np.array(data, dtype=np.int32))
+            indices, data = [], []
+    parts_idx.append(np.array(indices, dtype=np.int32))
+    parts_data.append(np.array(data, dtype=np.int32))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    m = sp.csr_matrix((np.concatenate(parts_data), np.concatenate(parts_idx), indptr),
+                      shape=(len(texts), len(vocab)))
     m.sort_indices()
     return m
 
@@ -179,21 +189,30 @@ class CountCache:
 
     def __init__(self, path: str | None):
         self.path = path
-        self.vocab: list[str] = []
+        self._vocab: list[str] | None = []
+        self._vocab_text = ""  # as stored: one string, split only when needed
         self.rows: dict[str, int] = {}
         self.matrix = sp.csr_matrix((0, 0), dtype=np.int32)
         self.last: dict = {}
+        self.dirty = False
         if path and os.path.exists(path):
             try:
                 with open(path, "rb") as fh:
                     data = pickle.load(fh)
                 if data.get("version") == ANALYZER_VERSION:
-                    self.vocab = data["vocab"]
+                    self._vocab, self._vocab_text = None, data["vocab"]
                     self.rows = {h: i for i, h in enumerate(data["hashes"])}
                     self.matrix = data["matrix"]
             except Exception:  # a broken cache is rebuilt, never fatal
-                self.vocab, self.rows = [], {}
+                self._vocab, self.rows = [], {}
                 self.matrix = sp.csr_matrix((0, 0), dtype=np.int32)
+
+    @property
+    def vocab(self) -> list[str]:
+        if self._vocab is None:
+            self._vocab = self._vocab_text.split("\n") if self._vocab_text else []
+            self._vocab_text = ""
+        return self._vocab
 
     def counts(self, items: Sequence[tuple[str, str]]) -> sp.csr_matrix:
         """Count matrix for ``(hash, text)`` items, in order; columns = ``self.vocab``."""
@@ -216,7 +235,9 @@ class CountCache:
         order = np.fromiter((self.rows[h] for h, _ in items), dtype=np.int64, count=len(items))
         self.last = {"tokenized": len(missing), "cached": len(items) - len(missing),
                      "used": order}
-        if len(order) == self.matrix.shape[0] and (order == np.arange(len(order))).all():
+        same = len(order) == self.matrix.shape[0] and (order == np.arange(len(order))).all()
+        self.dirty = bool(missing) or not same
+        if same:
             return self.matrix  # a rebuild of the same articles: rows already in order
         return self.matrix[order]
 
@@ -224,8 +245,8 @@ class CountCache:
         if not self.path:
             return
         used = self.last.get("used")
-        if used is None:
-            return
+        if used is None or not self.dirty:
+            return  # nothing new: the file on disk is already right
         keep = np.array(list(dict.fromkeys(used.tolist())), dtype=np.int64)  # in docs' order
         m = self.matrix[keep]
         cols = np.unique(m.indices)  # drop terms no kept row uses
@@ -233,7 +254,8 @@ class CountCache:
         remap[cols] = np.arange(len(cols))
         m = sp.csr_matrix((m.data, remap[m.indices], m.indptr), shape=(m.shape[0], len(cols)))
         inverse = {i: h for h, i in self.rows.items()}
-        data = {"version": ANALYZER_VERSION, "vocab": [self.vocab[c] for c in cols],
+        vocab = self.vocab
+        data = {"version": ANALYZER_VERSION, "vocab": "\n".join([vocab[c] for c in cols]),
                 "hashes": [inverse[i] for i in keep], "matrix": m}
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path) or ".", suffix=".tmp")
@@ -245,8 +267,14 @@ class CountCache:
 # --- vectors --------------------------------------------------------------------
 
 def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
-          top_terms: int | None = None, max_df_count: int | None = None) -> sp.csr_matrix:
-    """Document-frequency cut, sublinear TF-IDF, optional top-terms pruning; rows L2 = 1."""
+          top_terms: int | None = None, max_df_count: int | None = None,
+          chunk_rows: int = 8192) -> sp.csr_matrix:
+    """Document-frequency cut, sublinear TF-IDF, optional top-terms pruning; rows L2 = 1.
+
+    Weights are exactly scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (smooth
+    idf = ln((1 + n) / (1 + df)) + 1; tested equal), computed a block of rows at a
+    time so that a 100k-article archive never holds more than one float copy of a block.
+    """
     n = counts.shape[0]
     if n == 0 or counts.shape[1] == 0:
         return sp.csr_matrix((n, 0), dtype=np.float32)
@@ -255,18 +283,20 @@ def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
     keep = np.flatnonzero((df >= min_df) & (df <= cap))
     if keep.size == 0:
         return sp.csr_matrix((n, 0), dtype=np.float32)
-    # Column selection by remapping indices: much cheaper than counts[:, keep] on CSR.
-    remap = np.full(counts.shape[1], -1, dtype=np.int64)
-    remap[keep] = np.arange(keep.size)
-    cols = remap[counts.indices]
-    mask = cols >= 0
-    indptr = np.concatenate([[0], np.cumsum(mask)])[counts.indptr]  # kept entries before each row
-    c = sp.csr_matrix((counts.data[mask], cols[mask], indptr), shape=(n, keep.size))
-    x = TfidfTransformer(sublinear_tf=True, norm=None).fit_transform(c).tocsr()
-    x = x.astype(np.float32)
-    if top_terms:
-        x = prune_rows(x, top_terms)
-    return normalize_rows(x)
+    remap = np.full(counts.shape[1], -1, dtype=np.int32)
+    remap[keep] = np.arange(keep.size, dtype=np.int32)
+    idf = (np.log((1.0 + n) / (1.0 + df[keep])) + 1.0).astype(np.float32)
+    parts = []
+    for r0 in range(0, n, chunk_rows):
+        sub = counts[r0:r0 + chunk_rows]
+        cols = remap[sub.indices]
+        mask = cols >= 0
+        indptr = np.concatenate([[0], np.cumsum(mask)])[sub.indptr]
+        cols = cols[mask]
+        data = (np.log(sub.data[mask].astype(np.float32)) + 1.0) * idf[cols]
+        x = sp.csr_matrix((data, cols, indptr), shape=(sub.shape[0], keep.size))
+        parts.append(prune_rows(x, top_terms) if top_terms else x)
+    return normalize_rows(sp.vstack(parts, format="csr"))
 
 
 def _row_order(x: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

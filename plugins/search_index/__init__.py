@@ -59,7 +59,10 @@ def write(pelican):
     out = Path(pelican.output_path) / settings.get("SEARCH_OUTPUT_DIR", "tim-kiem")
     if not LUNR_JS.exists():
         raise RuntimeError(f"{LUNR_JS} không tồn tại: chạy `npm ci` để cài lunr.js cho tìm kiếm.")
-    manifest, files = builder.build_shards(docs, settings.get("SEARCH_LEAD_WORDS", builder.LEAD_WORDS))
+    cache = Path(settings["CACHE_PATH"]) / "search_index" if settings.get("SEARCH_CACHE", True) else None
+    workers = settings.get("SEARCH_WORKERS", 2) if len(docs) > 3000 else 1  # a pool costs more on small sites
+    manifest, files = builder.build_shards(
+        docs, settings.get("SEARCH_LEAD_WORDS", builder.LEAD_WORDS), cache_dir=cache, workers=workers)
     lunr_js = LUNR_JS.read_bytes()
     lunr_name = f"lunr-2.3.9.{builder.content_hash(lunr_js)}.min.js"
     files[lunr_name] = lunr_js

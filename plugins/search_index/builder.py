@@ -69,7 +69,9 @@ def build_index(docs: list[dict], fields=CORE_FIELDS, build: bool = False) -> Bu
     """
     pipeline.register()
     b = Builder()
-    b.pipeline.add(pipeline.vi_trimmer, pipeline.vi_dual)
+    # Fields arrive as vn.syllables() output (NFC, tones placed, lower case, letters only),
+    # which is what vi-trimmer does to a query token; indexing only adds the folded twin.
+    b.pipeline.add(pipeline.vi_dual)
     b.search_pipeline.add(pipeline.vi_trimmer)
     b.ref("id")
     for name, boost in fields:
@@ -194,26 +196,76 @@ def compressed(data: bytes) -> dict[str, bytes]:
     }
 
 
-def build_shards(docs: list[dict], lead_words: int = LEAD_WORDS) -> tuple[dict, dict[str, bytes]]:
+def _code_version() -> str:
+    """Hash of the code that shapes a shard: a cached shard is reused only with the same code."""
+    here = Path(__file__).resolve().parent
+    src = b"".join(p.read_bytes() for p in (here / "builder.py", here / "pipeline.py",
+                                             here.parent / "vietnamese.py"))
+    return content_hash(src)
+
+
+def _year_files(year: int, docs: list[dict], categories: list[str]) -> dict[str, bytes]:
+    out = {}
+    for part, obj in year_parts(docs, categories).items():
+        data = dumps(obj)
+        out[f"{year}-{part}.{content_hash(data)}.json"] = data
+    return out
+
+
+def _cache_key(year: int, docs: list[dict], categories: list[str]) -> str:
+    rows = sorted([_iso(d["date"]), d["url"], d["title"], d.get("category") or "",
+                   list(d.get("tags") or []), d.get("lead") or ""] for d in docs)
+    return content_hash(dumps([FORMAT, _code_version(), year, categories, rows]))
+
+
+def build_shards(docs: list[dict], lead_words: int = LEAD_WORDS, cache_dir=None,
+                 workers: int = 1) -> tuple[dict, dict[str, bytes]]:
     """All year shards and the manifest.
 
     Returns (manifest, files): files maps a content-hashed file name to its bytes;
     the manifest lists each year, newest first, with its file names.
+    ``cache_dir``: reuse a year whose articles did not change (old years rarely do).
+    ``workers`` > 1: build years in that many processes.
     """
     by_year: dict[int, list[dict]] = defaultdict(list)
     for d in docs:
         d = dict(d, lead=clip_lead(d.get("lead") or "", lead_words))
         by_year[int(_iso(d["date"])[:4])].append(d)
     categories = sorted({d.get("category") or "" for d in docs})
+    cache = Path(cache_dir) if cache_dir else None
+    done: dict[int, dict[str, bytes]] = {}
+    keys = {y: _cache_key(y, ds, categories) for y, ds in by_year.items()} if cache else {}
+    for y in by_year:
+        hit = cache / f"{keys[y]}.json" if cache else None
+        if hit and hit.exists():
+            done[y] = {k: v.encode("utf-8") for k, v in json.loads(hit.read_text("utf-8")).items()}
+    todo = [y for y in sorted(by_year, reverse=True) if y not in done]
+    if workers > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {y: pool.submit(_year_files, y, by_year[y], categories) for y in todo}
+            built = {y: f.result() for y, f in futures.items()}
+    else:
+        built = {y: _year_files(y, by_year[y], categories) for y in todo}
+    for y, files_y in built.items():
+        done[y] = files_y
+        if cache:
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = cache / f"{keys[y]}.tmp"
+            tmp.write_text(json.dumps({k: v.decode("utf-8") for k, v in files_y.items()}), "utf-8")
+            tmp.replace(cache / f"{keys[y]}.json")
+    if cache and cache.exists():  # drop shards of years that changed since
+        for old in cache.glob("*.json"):
+            if old.stem not in keys.values():
+                old.unlink()
     files: dict[str, bytes] = {}
     years = []
     for year in sorted(by_year, reverse=True):
         entry: dict = {"year": year, "docs": len(by_year[year])}
-        for part, obj in year_parts(by_year[year], categories).items():
-            data = dumps(obj)
-            name = f"{year}-{part}.{content_hash(data)}.json"
+        for name, data in done[year].items():
             files[name] = data
-            entry[part] = name
+            entry[name.split(".")[0].split("-")[1]] = name
         years.append(entry)
     manifest = {"v": FORMAT, "categories": categories, "years": years}
     return manifest, files
