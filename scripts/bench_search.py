@@ -150,19 +150,22 @@ def measure_browser(base: str, site: Path, query: str) -> dict:
             for (const y of m.years) for (const part of ["core", "lead"]) {
                 const r = await fetch("/tim-kiem/" + y[part]); E.add(y.year, part, await r.json());
             }
-            return performance.now() - t; }""", manifest)
-        times = pg2.evaluate("""(q) => {
+            const load = performance.now() - t;
+            E.warm();  // search.js splits titles in idle time after each year arrives
+            return load; }""", manifest)
+        keys_js = """
             const out = [], cold = [], ol = document.createElement("ol"); document.body.appendChild(ol);
             for (let round = 0; round < 3; round++) for (let i = 1; i <= q.length; i++) {
                 const t = performance.now();
-                const r = E.search(q.slice(0, i), {typing: true});
+                const r = E.search(q.slice(0, i), {typing: true, titlesOnly: !page});
                 ol.textContent = "";
                 for (const x of r.slice(0, 20)) { const li = document.createElement("li"); li.textContent = x.title; ol.appendChild(li); }
                 ol.offsetHeight;  // force layout
                 (round ? out : cold).push(performance.now() - t);
             }
-            return [out, cold]; }""", query)
-        times, cold = times
+            return [out, cold];"""
+        times, cold = pg2.evaluate(f"([q, page]) => {{ {keys_js} }}", [query, False])
+        res["page_keys"] = pg2.evaluate(f"([q, page]) => {{ {keys_js} }}", [query, True])[0]
         res["load_all_ms"] = load_ms
         res["key_median_ms"] = statistics.median(times)
         res["key_max_ms"] = max(times)
@@ -244,8 +247,10 @@ def main(argv=None) -> int:
         (f"  current year {cur['year']}: core + lead", f"{kb(cur_core)} + {kb(cur_lead)}", "", ""),
         ("Index build, 1 process: wall (CPU)", f"{build_s:.1f} s ({build_cpu:.1f} s)", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
         ("Index build, 2 processes: wall", f"{build2_s:.1f} s", "", ""),
-        ("Per keystroke, Chromium (median / max)", f"{m['key_median_ms']:.1f} / {m['key_max_ms']:.1f} ms", "", "< 30 ms"),
-        ("  first pass, cold caches (max)", f"{m['key_cold_max_ms']:.1f} ms", "", ""),
+        ("Per keystroke, header box (median / max)", f"{m['key_median_ms']:.1f} / {m['key_max_ms']:.1f} ms", "", "< 30 ms"),
+        ("  first pass after loading (max)", f"{m['key_cold_max_ms']:.1f} ms", "", ""),
+        ("  results page, leads too (median / max)",
+         f"{statistics.median(m['page_keys']):.1f} / {max(m['page_keys']):.1f} ms", "", ""),
         ("Load + decode all years, Chromium", f"{m['load_all_ms']:.0f} ms", "", ""),
     ]
     w = [max(len(r[i]) for r in rows + [("Measure", "lunr shards (ours)", "Pagefind 1.6", "Target")]) for i in range(4)]

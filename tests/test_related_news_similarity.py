@@ -131,9 +131,9 @@ def test_topk_date_window_is_exact_within_the_chunk_window():
     outside = 0
     for i in range(120):
         start = i - i % chunk
-        end = min(start + chunk, 120)
-        # the chunk window contains every column within `gap` of any of its rows
-        window = [j for j in range(120) if j != i and keys[start] - gap <= keys[j] <= keys[end - 1] + gap]
+        lo, hi = S.window(start, min(start + chunk, 120), 120, chunk, keys, gap)
+        window = [j for j in range(lo, hi) if j != i]
+        # the chunk window contains every column within `gap` of the row
         assert all(abs(keys[j] - keys[i]) > gap or j in window for j in range(120) if j != i)
         outside += 120 - 1 - len(window)
         best = sorted((dense[i, j] for j in window if dense[i, j] > 0), reverse=True)[:5]

@@ -33,11 +33,13 @@ def test_header_box_dan_van_by_keyboard(page, demo_url):
     page.focus("#o-tim-kiem")
     page.keyboard.type("dan van", delay=30)
     page.wait_for_selector(".search-suggest .search-hit")
-    page.wait_for_function("() => document.querySelectorAll('.search-suggest .search-hit').length >= 4")
+    # The newest year answers first; older years (this article is from 2022) arrive after.
+    page.wait_for_function("""() => [...document.querySelectorAll('.search-suggest .search-hit__title')]
+        .some(a => a.textContent.includes('công tác dân vận'))""")
     titles = results(page, ".search-suggest .search-hit__title")
-    assert any("công tác dân vận" in t for t in titles), titles
-    assert all("dân vận" in t.lower() or "dàn văn" in t.lower() or "dân" in t.lower() for t in titles[:4])
-    assert page.get_attribute("#o-tim-kiem", "aria-expanded") == "true"
+    assert sum("dân vận" in t for t in titles) >= 3, titles
+    assert all("dân vận" in t for t in titles[:3]), titles  # adjacent syllables first
+    assert page.is_visible("#goi-y-tim-kiem")
     marks = page.locator(".search-suggest mark").all_inner_texts()
     assert "dân" in [m.lower() for m in marks]  # highlighted although typed without diacritics
     page.keyboard.press("ArrowDown")
@@ -136,3 +138,23 @@ def test_script_in_title_is_not_executed(site, page):
         assert page.locator("#ket-qua-tim-kiem img").count() == 0
     finally:
         stop()
+
+
+def test_search_page_and_open_header_list_pass_axe(page, demo_url):
+    import json
+
+    from conftest import ROOT
+
+    page.goto(demo_url + "/tim-kiem/?q=dan%20van")
+    wait_loaded(page)
+    page.focus("#o-tim-kiem")
+    page.keyboard.type("sin ho", delay=20)
+    page.wait_for_selector(".search-suggest .search-hit")
+    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
+    assert page.console_errors == []

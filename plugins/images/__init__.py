@@ -61,7 +61,7 @@ def init(pelican) -> None:
 
 def _resolve(value, base_dir: str | None = None) -> tuple[str, str] | None:
     """'{static}/images/a.jpg' -> (abs file, 'images/a.jpg') when it is a local raster photo."""
-    if not value:
+    if not value or "PATH" not in S.settings:
         return None
     text = str(value)
     m = re.match(r"^\{(static|attach)\}(.*)$", text)

@@ -55,11 +55,12 @@ class Config:
     recency_half_life_days: float = 90.0
     max_age_days: float | None = 1825.0  # never relate articles further apart than this
     near_duplicate: float = 0.85    # text cosine at or above: a repost, dropped
-    min_score: float = 0.05         # text+tag score below this is not "related"
+    min_score: float = 0.03         # text+tag score below this is not "related"
     min_df: int = 2                 # a term in one article cannot relate two
     max_df: float = 0.5             # terms in more than this share of articles are cut,
     max_df_count: int = 1000        # ...or in more than this many: keeps big archives sparse
-    tag_max_df: float = 0.5         # same cuts for tags (Hugo's cardinalityThreshold idea)
+    tag_max_df: float = 0.25        # tags on more than this share are dropped (Hugo's
+    tag_max_df_count: int | None = None  # cardinalityThreshold idea), or on more than this many
     top_terms: int = 40             # terms kept per vector
     pool: int = 30                  # candidates per article before reranking
     chunk_size: int = 2000          # rows per sparse product
@@ -248,14 +249,19 @@ class CountCache:
         if used is None or not self.dirty:
             return  # nothing new: the file on disk is already right
         keep = np.array(list(dict.fromkeys(used.tolist())), dtype=np.int64)  # in docs' order
-        m = self.matrix[keep]
-        cols = np.unique(m.indices)  # drop terms no kept row uses
-        remap = np.full(len(self.vocab), -1, dtype=np.int64)
-        remap[cols] = np.arange(len(cols))
-        m = sp.csr_matrix((m.data, remap[m.indices], m.indptr), shape=(m.shape[0], len(cols)))
-        inverse = {i: h for h, i in self.rows.items()}
+        m = self.matrix
+        if not (len(keep) == m.shape[0] and (keep == np.arange(len(keep))).all()):
+            m = m[keep]
         vocab = self.vocab
-        data = {"version": ANALYZER_VERSION, "vocab": "\n".join([vocab[c] for c in cols]),
+        in_use = np.bincount(m.indices, minlength=len(vocab)) > 0
+        if not in_use.all():  # drop terms no kept row uses
+            cols = np.flatnonzero(in_use)
+            remap = np.full(len(vocab), -1, dtype=np.int32)
+            remap[cols] = np.arange(len(cols), dtype=np.int32)
+            m = sp.csr_matrix((m.data, remap[m.indices], m.indptr), shape=(m.shape[0], len(cols)))
+            vocab = [vocab[c] for c in cols]
+        inverse = {i: h for h, i in self.rows.items()}
+        data = {"version": ANALYZER_VERSION, "vocab": "\n".join(vocab),
                 "hashes": [inverse[i] for i in keep], "matrix": m}
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path) or ".", suffix=".tmp")
@@ -401,16 +407,16 @@ def topk(x: sp.csr_matrix, k: int, chunk_size: int = 2000, y: sp.csr_matrix | No
     cols = np.full((n, k), -1, dtype=np.int64)
     vals = np.full((n, k), -np.inf, dtype=np.float32)
     extra = 1 if exclude_self else 0
+    current = None
     for start in range(0, n, chunk_size):
         end = min(start + chunk_size, n)
-        lo, hi = 0, y.shape[0]
-        if keys is not None and max_gap is not None:
-            lo = int(np.searchsorted(keys, keys[start] - max_gap, side="left"))
-            hi = int(np.searchsorted(keys, keys[end - 1] + max_gap, side="right"))
+        lo, hi = window(start, end, y.shape[0], chunk_size, keys, max_gap)
         if hi <= lo:
             continue
+        if current is None or current[:2] != (lo, hi):
+            current = (lo, hi, y[lo:hi].T.tocsr())  # transposed once per distinct window
         # Ask for k+1 (self) plus a margin so ties at the cut are resolved by column, not by chance.
-        s = sp_matmul_topn(x[start:end], y[lo:hi], top_n=min(k + extra + 8, hi - lo),
+        s = sp_matmul_topn(x[start:end], current[2], top_n=min(k + extra + 8, hi - lo),
                            threshold=min_value, sort=False, n_threads=_threads())
         s = sp.csr_matrix(s)
         _drop(s, start, lo, exclude_self, min_value)
@@ -418,6 +424,19 @@ def topk(x: sp.csr_matrix, k: int, chunk_size: int = 2000, y: sp.csr_matrix | No
         cols[start:end] = np.where(c >= 0, c + lo, -1)
         vals[start:end] = v
     return cols, vals
+
+
+def window(start: int, end: int, n: int, chunk_size: int, keys: np.ndarray | None,
+           max_gap: float | None) -> tuple[int, int]:
+    """Columns [lo, hi) that rows [start, end) are compared with: every column whose key
+    is within ``max_gap`` of one of the rows, widened to a grid of ``n // 8`` so that
+    neighbouring chunks share a window (and its transposed matrix)."""
+    if keys is None or max_gap is None or n == 0:
+        return 0, n
+    lo = int(np.searchsorted(keys, keys[start] - max_gap, side="left"))
+    hi = int(np.searchsorted(keys, keys[end - 1] + max_gap, side="right"))
+    q = max(chunk_size, -(-n // 8))
+    return (lo // q) * q, min(n, -(-hi // q) * q)
 
 
 def _drop(s: sp.csr_matrix, start: int, lo: int, exclude_self: bool, min_value: float):
@@ -449,7 +468,7 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
     cache = cache or CountCache(None)
     counts = cache.counts([(d.hash, d.full_text) for d in docs])
     x = tfidf(counts, cfg.min_df, cfg.max_df, cfg.top_terms, cfg.max_df_count)
-    t = tag_matrix([d.tags for d in docs], cfg.tag_max_df, cfg.max_df_count)
+    t = tag_matrix([d.tags for d in docs], cfg.tag_max_df, cfg.tag_max_df_count)
     days = np.array([_days(d.date) for d in docs])
     cats = np.unique([d.category for d in docs], return_inverse=True)[1]
     slug_rank = np.argsort(np.argsort(np.array(slugs, dtype=object)))

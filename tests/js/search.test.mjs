@@ -22,7 +22,7 @@ for (const y of manifest.years) {
 }
 const slug = (url) => url.replace(/^.*\//, "").replace(/\.html$/, "");
 const SLUG_OF_URL = { "lich-tiep-dan": "thong-bao-lich-tiep-dan" };
-const slugs = (res) => res.map((r) => SLUG_OF_URL[slug(r.url)] || slug(r.url));
+const slugs = (res) => res.map((r) => engine.url(r)).map((u) => SLUG_OF_URL[slug(u)] || slug(u));
 
 test("pipeline labels are registered before load, and load fails without them", () => {
   assert.ok(lunr.Pipeline.registeredFunctions["vi-trimmer"]);

@@ -86,10 +86,19 @@
       s["p" + part] = json(DIR + entry[part]).then(function (data) {
         s[part] = { idx: L.Index.load(expand(data.index)), rows: data.docs || data.leads };
         listeners.forEach(function (fn) { fn(); });
+        if (part === "core") warm(s);
       });
       s["p" + part].catch(function () { s["p" + part] = null; });
     }
     return s["p" + part];
+  }
+  // Split titles into syllables while the reader is idle, so the first keystrokes need not.
+  function warm(s) {
+    var i = 0, n = s.core.rows.length, later = window.requestIdleCallback || setTimeout;
+    later(function step() {
+      for (var end = Math.min(n, i + 100); i < end; i++) tokens(s, i);
+      if (i < n) later(step);
+    });
   }
   function loadYear(entry) {
     return loadPart(entry, "core").then(function () { return loadPart(entry, "lead"); });
@@ -153,13 +162,14 @@
   function search(q, opts) {
     opts = opts || {};
     var terms = queryTerms(q, opts.typing), out = [];
+    out.terms = terms;
     if (!terms.length || !manifest) return out;
     manifest.years.forEach(function (e) {
       var s = shards[e.year];
       if (!s || !s.core || (opts.year && String(e.year) !== String(opts.year))) return;
       var score = {}, best = 0;
       run(s.core.idx, terms).forEach(function (r) { score[r.ref] = r.score; });
-      if (s.lead) run(s.lead.idx, terms, true).forEach(function (r) { score[r.ref] = (score[r.ref] || 0) + r.score / 2; });
+      if (s.lead && !opts.titlesOnly) run(s.lead.idx, terms, true).forEach(function (r) { score[r.ref] = (score[r.ref] || 0) + r.score / 2; });
       var refs = Object.keys(score);
       refs.forEach(function (r) { best = Math.max(best, score[r]); });
       // Adjacency bonuses need the title's syllables: only for the best candidates of a year.
@@ -168,26 +178,25 @@
         var row = s.core.rows[ref], cat = manifest.categories[row[3]] || "";
         if (opts.category && cat !== opts.category) return;
         var lead = s.lead ? s.lead.rows[ref] : "", bonus = 0;
-        if (rank < 200) {
+        if (rank < 100) {
           var tok = tokens(s, ref);
           bonus = phrase(tok[0], terms, "exact") ? 2 : phrase(tok[1], terms, "fold") ? 1 :
             lead && phrase(tok[2] || (tok[2] = words(lead, true)), terms, "fold") ? 0.5 : 0;
         }
-        out.push({
-          score: score[ref] / best + bonus, title: row[0], url: rowUrl(row), date: row[2],
-          category: cat, lead: lead
-        });
+        out.push({ score: score[ref] / (best || 1) + bonus, title: row[0], row: row, date: row[2], category: cat, lead: lead });
       });
     });
     out.sort(function (a, b) { return b.score - a.score || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0); });
-    out.terms = terms;
     return out;
   }
 
   // Node tests drive the same engine with real lunr (tests/js/search.test.mjs).
   if (typeof module === "object" && module.exports) {
     module.exports = {
-      expand: expand, search: search, register: register,
+      expand: expand, search: search, register: register, url: function (r) { return rowUrl(r.row); },
+      warm: function () {  // what the page does in idle time after each year arrives
+        for (var y in shards) for (var i = 0; i < shards[y].core.rows.length; i++) tokens(shards[y], i);
+      },
       init: function (lunr, vn, m, base) { L = lunr; VN = vn; manifest = m; BASE = base || ""; register(); },
       add: function (year, part, data) {
         var s = shards[year] || (shards[year] = { year: year });
@@ -228,7 +237,7 @@
   function viDate(iso) { return iso.slice(8, 10) + "/" + iso.slice(5, 7) + "/" + iso.slice(0, 4); }
   function item(r, terms, withLead) {
     var li = el("li", "search-hit"), a = el("a", "search-hit__title");
-    a.href = r.url;
+    a.href = rowUrl(r.row);  // slugify per shown result only: it is not cheap
     highlight(a, r.title, terms);
     li.appendChild(a);
     var meta = el("p", "search-hit__meta", r.category);
@@ -251,10 +260,7 @@
   // --- header box: top results in a list under the box ---
   var input = box.querySelector("input[name=q]"), panel = box.querySelector(".search-suggest");
   var sStatus = panel.querySelector("[role=status]"), sList = panel.querySelector("ol"), sAll = panel.querySelector("a");
-  function showPanel(on) {
-    panel.hidden = !on;
-    input.setAttribute("aria-expanded", on ? "true" : "false");
-  }
+  function showPanel(on) { panel.hidden = !on; }
   function suggest() {
     var q = input.value.trim();
     sList.textContent = "";
@@ -263,9 +269,12 @@
     sAll.textContent = "Xem tất cả kết quả cho “" + q + "”";
     showPanel(true);
     if (!manifest) { sStatus.textContent = "Đang tải dữ liệu tìm kiếm…"; return; }
-    var res = search(input.value, { typing: true });
+    // The header list shows six titles: title/tag/category hits; the page also searches leads.
+    var res = search(input.value, { typing: true, titlesOnly: true });
     res.slice(0, 6).forEach(function (r) { sList.appendChild(item(r, res.terms, false)); });
     sStatus.textContent = res.length ? res.length + " kết quả" : "Chưa thấy kết quả. Thử gõ không dấu hoặc bớt từ.";
+    // A real query was shown: now fetch the lead and the older years, one after another.
+    if (res.terms.length) setTimeout(function () { loadYears(manifest.years).then(null, function () { failed(sStatus); }); });
   }
   var suggestSoon = debounce(suggest, 120);
   input.addEventListener("focus", function () {
@@ -275,10 +284,10 @@
   });
   input.addEventListener("input", function () {
     suggestSoon();
-    // Newest year first; older years (and leads) only after its results are shown.
+    // Newest year first; suggest() fetches the rest once it has shown results.
     start().then(function (m) {
       if (!input.value.trim() || !m.years.length) return;
-      return loadPart(m.years[0], "core").then(function () { suggest(); return loadYears(m.years); });
+      return loadPart(m.years[0], "core").then(suggest);
     }).then(null, function () { failed(sStatus); });
   });
   listeners.push(function () { if (!panel.hidden) suggestSoon(); });
