@@ -77,7 +77,6 @@ PORTAL_CATEGORIES = [
 MENU_EXTRA = [
     ("Văn bản", "van-ban/"),
     ("Giới thiệu", "gioi-thieu.html"),
-    ("Liên hệ", "lien-he.html"),
 ]
 
 FOOTER_LINKS = [

@@ -329,3 +329,31 @@ def test_tfidf_weights_equal_scikit_learn():
     assert np.diff(pruned.indptr).max() == 3
     row = expect.toarray()[0]
     assert set(pruned[0].indices) == set(np.argsort(-row, kind="stable")[:3])
+
+
+@pytest.mark.parametrize("ratio", [0, 10**9])  # whole-vocabulary map / edited terms only
+def test_cache_after_an_edit_equals_fresh_counts(tmp_path, ratio):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    path = str(tmp_path / "counts.pickle")
+    docs = cluster_docs()
+    first = S.CountCache(path)
+    first.counts([(d.hash, d.full_text) for d in docs])
+    first.save()
+    docs[5].text += " Đường Pá Hon mới được trải nhựa."  # new terms too
+    cache = S.CountCache(path)
+    cache.few_edits_ratio = ratio
+    got = cache.counts([(d.hash, d.full_text) for d in docs])
+    assert cache.last["tokenized"] == 1
+    cv = CountVectorizer(analyzer=S.analyze)
+    expect = cv.fit_transform([d.full_text for d in docs]).toarray()
+    index = {t: i for i, t in enumerate(cache.vocab)}
+    assert len(index) == len(cache.vocab) == got.shape[1]
+    assert (got.toarray()[:, [index[t] for t in cv.get_feature_names_out()]] == expect).all()
+    assert got.sum() == expect.sum()
+    cache.save()
+    again = S.CountCache(path)
+    reloaded = again.counts([(d.hash, d.full_text) for d in docs])
+    assert again.last["tokenized"] == 0 and reloaded.sum() == expect.sum()
+    index = {t: i for i, t in enumerate(again.vocab)}  # compacted: the old row's terms are gone
+    assert (reloaded.toarray()[:, [index[t] for t in cv.get_feature_names_out()]] == expect).all()

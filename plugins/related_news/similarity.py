@@ -149,7 +149,8 @@ def content_hash(title: str, text: str) -> str:
     return h.hexdigest()
 
 
-def count_matrix(texts: Sequence[str], vocab: dict[str, int] | None = None) -> sp.csr_matrix:
+def count_matrix(texts: Sequence[str], vocab: dict[str, int] | None = None,
+                 n_cols: int | None = None) -> sp.csr_matrix:
     """Token counts (rows = texts), columns from ``vocab`` which grows with new terms.
 
     Same result as scikit-learn's ``CountVectorizer(analyzer=analyze)`` (tested), with
@@ -175,7 +176,7 @@ def count_matrix(texts: Sequence[str], vocab: dict[str, int] | None = None) -> s
     parts_data.append(np.array(data, dtype=np.int32))
     indptr = np.concatenate([[0], np.cumsum(lengths)])
     m = sp.csr_matrix((np.concatenate(parts_data), np.concatenate(parts_idx), indptr),
-                      shape=(len(texts), len(vocab)))
+                      shape=(len(texts), len(vocab) if n_cols is None else n_cols))
     m.sort_indices()
     return m
 
@@ -187,6 +188,8 @@ class CountCache:
     tokenises only texts whose hash is missing; ``save()`` keeps only the rows
     used by the last call, so deleted articles do not accumulate.
     """
+
+    few_edits_ratio = 1000  # up to vocabulary/ratio new texts: look up their terms only
 
     def __init__(self, path: str | None):
         self.path = path
@@ -222,17 +225,34 @@ class CountCache:
             if h not in self.rows and h not in missing:
                 missing[h] = text
         if missing:
-            index = {t: i for i, t in enumerate(self.vocab)}
-            known = len(self.vocab)
-            new = count_matrix(list(missing.values()), index)
-            self.vocab.extend(sorted((t for t in index if index[t] >= known), key=index.__getitem__))
+            vocab = self.vocab
+            known = len(vocab)
+            texts = list(missing.values())
+            if len(texts) * self.few_edits_ratio < known:
+                # A few edited articles: map only their terms, not the whole vocabulary.
+                terms: set[str] = set()
+                for text in texts:
+                    terms.update(analyze(text))
+                index = {t: i for i, t in enumerate(vocab) if t in terms}
+                for t in sorted(terms - index.keys()):
+                    index[t] = len(vocab)
+                    vocab.append(t)
+                new = count_matrix(texts, index, n_cols=len(vocab))
+            else:
+                index = {t: i for i, t in enumerate(vocab)}
+                new = count_matrix(texts, index)
+                vocab.extend(sorted((t for t in index if index[t] >= known), key=index.__getitem__))
             old = self.matrix
-            old = sp.csr_matrix((old.data, old.indices, old.indptr),
-                                shape=(old.shape[0], len(self.vocab)))
+            self.matrix = None  # let the old arrays go as soon as they are copied
             base = old.shape[0]
             for off, h in enumerate(missing):
                 self.rows[h] = base + off
-            self.matrix = sp.vstack([old, new], format="csr", dtype=np.int32)
+            self.matrix = sp.csr_matrix(
+                (np.concatenate([old.data, new.data]).astype(np.int32, copy=False),
+                 np.concatenate([old.indices, new.indices]).astype(np.int32, copy=False),
+                 np.concatenate([old.indptr, new.indptr[1:] + old.nnz])),
+                shape=(base + new.shape[0], len(vocab)))
+            del old
         order = np.fromiter((self.rows[h] for h, _ in items), dtype=np.int64, count=len(items))
         self.last = {"tokenized": len(missing), "cached": len(items) - len(missing),
                      "used": order}
