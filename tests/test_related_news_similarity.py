@@ -357,3 +357,11 @@ def test_cache_after_an_edit_equals_fresh_counts(tmp_path, ratio):
     assert again.last["tokenized"] == 0 and reloaded.sum() == expect.sum()
     index = {t: i for i, t in enumerate(again.vocab)}  # compacted: the old row's terms are gone
     assert (reloaded.toarray()[:, [index[t] for t in cv.get_feature_names_out()]] == expect).all()
+
+
+def test_tfidf_on_selected_rows_equals_tfidf_on_gathered_rows():
+    counts = S.count_matrix([d.full_text for d in with_noise(cluster_docs())])
+    rows = np.array([3, 0, 5, 5, 7, 1, 2, 9, 11, 13])  # unused rows and a repeated one
+    a = S.tfidf(counts[rows], top_terms=4, chunk_rows=3)
+    b = S.tfidf(counts, top_terms=4, chunk_rows=3, rows=rows)
+    np.testing.assert_allclose(a.toarray(), b.toarray(), rtol=1e-6)

@@ -218,8 +218,12 @@ class CountCache:
             self._vocab_text = ""
         return self._vocab
 
-    def counts(self, items: Sequence[tuple[str, str]]) -> sp.csr_matrix:
-        """Count matrix for ``(hash, text)`` items, in order; columns = ``self.vocab``."""
+    def counts(self, items: Sequence[tuple[str, str]], gather: bool = True) -> sp.csr_matrix:
+        """Count matrix for ``(hash, text)`` items, in order; columns = ``self.vocab``.
+
+        With ``gather=False`` it returns the whole cached matrix (no copy) and the rows
+        of the items are ``self.last["used"]``: ``tfidf(..., rows=...)`` reads them in blocks.
+        """
         missing: dict[str, str] = {}
         for h, text in items:
             if h not in self.rows and h not in missing:
@@ -258,8 +262,8 @@ class CountCache:
                      "used": order}
         same = len(order) == self.matrix.shape[0] and (order == np.arange(len(order))).all()
         self.dirty = bool(missing) or not same
-        if same:
-            return self.matrix  # a rebuild of the same articles: rows already in order
+        if same or not gather:
+            return self.matrix  # rows already in order, or the caller gathers them
         return self.matrix[order]
 
     def save(self) -> None:
@@ -294,17 +298,26 @@ class CountCache:
 
 def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
           top_terms: int | None = None, max_df_count: int | None = None,
-          chunk_rows: int = 8192) -> sp.csr_matrix:
+          chunk_rows: int = 8192, rows: np.ndarray | None = None) -> sp.csr_matrix:
     """Document-frequency cut, sublinear TF-IDF, optional top-terms pruning; rows L2 = 1.
 
     Weights are exactly scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (smooth
     idf = ln((1 + n) / (1 + df)) + 1; tested equal), computed a block of rows at a
     time so that a 100k-article archive never holds more than one float copy of a block.
     """
-    n = counts.shape[0]
+    n = counts.shape[0] if rows is None else len(rows)
     if n == 0 or counts.shape[1] == 0:
         return sp.csr_matrix((n, 0), dtype=np.float32)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
+    if rows is not None:
+        # Document frequency of the selected rows: all rows, minus the few unused ones
+        # (an edited article's old counts), plus any row used twice.
+        mult = np.bincount(rows, minlength=counts.shape[0])
+        unused = np.flatnonzero(mult == 0)
+        repeated = np.repeat(np.arange(mult.size), np.maximum(mult - 1, 0))
+        for extra, sign in ((unused, -1), (repeated, 1)):
+            if extra.size:
+                df += sign * np.bincount(counts[extra].indices, minlength=counts.shape[1])
     cap = max_df * n if max_df_count is None else min(max_df * n, max_df_count)
     keep = np.flatnonzero((df >= min_df) & (df <= cap))
     if keep.size == 0:
@@ -314,7 +327,7 @@ def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
     idf = (np.log((1.0 + n) / (1.0 + df[keep])) + 1.0).astype(np.float32)
     parts = []
     for r0 in range(0, n, chunk_rows):
-        sub = counts[r0:r0 + chunk_rows]
+        sub = counts[r0:r0 + chunk_rows] if rows is None else counts[rows[r0:r0 + chunk_rows]]
         cols = remap[sub.indices]
         mask = cols >= 0
         indptr = np.concatenate([[0], np.cumsum(mask)])[sub.indptr]
@@ -486,8 +499,9 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
     if n == 0:
         return Result({}, {}, {}, {"articles": 0})
     cache = cache or CountCache(None)
-    counts = cache.counts([(d.hash, d.full_text) for d in docs])
-    x = tfidf(counts, cfg.min_df, cfg.max_df, cfg.top_terms, cfg.max_df_count)
+    counts = cache.counts([(d.hash, d.full_text) for d in docs], gather=False)
+    x = tfidf(counts, cfg.min_df, cfg.max_df, cfg.top_terms, cfg.max_df_count,
+              rows=cache.last["used"])
     t = tag_matrix([d.tags for d in docs], cfg.tag_max_df, cfg.tag_max_df_count)
     days = np.array([_days(d.date) for d in docs])
     cats = np.unique([d.category for d in docs], return_inverse=True)[1]
@@ -607,7 +621,3 @@ def same_category(docs: Iterable[Doc], k: int = 5) -> dict[str, list[str]]:
             out[d.slug] = [s for s in head if s != d.slug][:k]
     return out
 
-
-def recency_bonus(gap_days: float, cfg: Config) -> float:
-    """The recency term of the score, for docs and tests."""
-    return cfg.w_recency * math.pow(2.0, -gap_days / cfg.recency_half_life_days)
