@@ -155,14 +155,33 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page; `page.console_errors` collects console errors and page errors."""
-    context = browser.new_context(locale="vi-VN")
+def open_page(browser, **context_options):
+    """A page in a fresh context; `page.console_errors` collects console and page errors.
+    Returns (page, context); close the context when done."""
+    context = browser.new_context(locale="vi-VN", **context_options)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.console_errors = errors
+    return pg, context
+
+
+@pytest.fixture
+def page(browser):
+    pg, context = open_page(browser)
     yield pg
     context.close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A/AA rules) on the page; return serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]

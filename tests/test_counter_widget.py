@@ -11,7 +11,7 @@ import sys
 import brotli
 import pytest
 
-from conftest import ROOT, Site, serve_directory
+from conftest import ROOT, Site, serve_directory, open_page
 from counter_helpers import free_port
 
 pytestmark = pytest.mark.xdist_group("counter_widget")
@@ -148,12 +148,7 @@ def page(browser):
     treats "HeadlessChrome" as a bot and would not count it."""
     from counter_helpers import UA
 
-    context = browser.new_context(locale="vi-VN", user_agent=UA, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.console_errors = errors
+    pg, context = open_page(browser, user_agent=UA, viewport={"width": 1280, "height": 900})
     yield pg
     context.close()
 

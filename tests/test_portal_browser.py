@@ -4,11 +4,10 @@ import json
 
 import pytest
 
-from conftest import ROOT, soup
+from conftest import ROOT, soup, serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 
 
@@ -87,11 +86,6 @@ def test_skip_link_moves_focus_to_main(page, demo_url):
 def test_axe_finds_no_serious_violation(page, demo_url, which, article_path, category_path):
     path = {"home": "/", "category": category_path, "article": article_path}[which]
     page.goto(demo_url + path)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    bad = serious_axe_violations(page)
     assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
     assert page.console_errors == []

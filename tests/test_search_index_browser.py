@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import Site, serve_directory
+from conftest import Site, serve_directory, serious_axe_violations
 
 
 @pytest.fixture
@@ -143,18 +143,11 @@ def test_script_in_title_is_not_executed(site, page):
 def test_search_page_and_open_header_list_pass_axe(page, demo_url):
     import json
 
-    from conftest import ROOT
-
     page.goto(demo_url + "/tim-kiem/?q=dan%20van")
     wait_loaded(page)
     page.focus("#o-tim-kiem")
     page.keyboard.type("sin ho", delay=20)
     page.wait_for_selector(".search-suggest .search-hit")
-    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    bad = serious_axe_violations(page)
     assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
     assert page.console_errors == []

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import os
-import shutil
-import tempfile
+
+from plugins.fileutil import atomic_write, link_or_copy
 
 DEFAULT_WIDTHS = (200, 400, 800, 1200)
 JPEG_QUALITY = 78
@@ -94,7 +95,7 @@ class VariantCache:
             entry = None
         if entry is None:
             entry = self._encode(path, digest)
-            _atomic_write(meta_path, json.dumps(entry).encode())
+            atomic_write(meta_path, json.dumps(entry).encode())
         self._index[key] = self._by_inode[ino] = entry
         self._dirty = True
         return entry
@@ -115,24 +116,20 @@ class VariantCache:
                 h = max(1, round(height * w / width))
                 resized = im if w == width else im.resize((w, h), Image.LANCZOS)
                 for ext, _ in FORMATS:
-                    out = self.cached_path(digest, w, ext)
-                    os.makedirs(os.path.dirname(out), exist_ok=True)
-                    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(out), suffix="." + ext)
-                    os.close(fd)
+                    buf = io.BytesIO()
                     if ext == "webp":
-                        resized.save(tmp, "WEBP", quality=WEBP_QUALITY, method=4)
+                        resized.save(buf, "WEBP", quality=WEBP_QUALITY, method=4)
                     else:
-                        resized.convert("RGB").save(tmp, "JPEG", quality=JPEG_QUALITY,
+                        resized.convert("RGB").save(buf, "JPEG", quality=JPEG_QUALITY,
                                                     optimize=True, progressive=True)
-                    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server must read it
-                    os.replace(tmp, out)
+                    atomic_write(self.cached_path(digest, w, ext), buf.getvalue())
                     self.encoded += 1
                 variants.append([w, h])
         return {"hash": digest, "width": width, "height": height, "variants": variants}
 
     def save(self) -> None:
         if self._dirty:
-            _atomic_write(self._index_path, json.dumps(self._index).encode())
+            atomic_write(self._index_path, json.dumps(self._index).encode())
             self._dirty = False
 
     def publish(self, entry: dict, rel_path: str, output_path: str) -> int:
@@ -143,23 +140,9 @@ class VariantCache:
                 dest = os.path.join(output_path, variant_name(rel_path, w, ext))
                 if os.path.exists(dest):
                     continue
-                os.makedirs(os.path.dirname(dest), exist_ok=True)
-                src = self.cached_path(entry["hash"], w, ext)
-                try:
-                    os.link(src, dest)
-                except OSError:
-                    shutil.copyfile(src, dest)
+                link_or_copy(self.cached_path(entry["hash"], w, ext), dest)
                 placed += 1
         return placed
-
-
-def _atomic_write(path: str, data: bytes) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 def picture(entry: dict, url_base: str, rel_path: str, alt: str, sizes: str, *,

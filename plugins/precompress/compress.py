@@ -9,10 +9,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import shutil
-import tempfile
 
 import brotli
+
+from plugins.fileutil import atomic_write, link_or_copy
 
 EXTENSIONS = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt")
 PAGE_EXTENSIONS = (".html", ".xml", ".txt")  # many files: a faster brotli level
@@ -60,27 +60,15 @@ def compress_file(path: str, want_gz: bool, want_br: bool, cache_dir: str | None
         blob = gzip.compress(data, 9, mtime=0) if ext == ".gz" else brotli.compress(data, quality=q)
         fresh += 1
         if cached:
-            _write(cached, blob)
+            atomic_write(cached, blob)
             _place(cached, path + ext)
         else:
-            _write(path + ext, blob)
+            atomic_write(path + ext, blob)
     return fresh
-
-
-def _write(path: str, blob: bytes) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(blob)
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server must read it
-    os.replace(tmp, path)
 
 
 def _place(src: str, dest: str) -> None:
     if os.path.exists(dest):
         os.remove(dest)
-    try:
-        os.link(src, dest)
-        os.utime(dest)  # newer than its original: counts as up to date
-    except OSError:
-        shutil.copyfile(src, dest)
+    link_or_copy(src, dest)
+    os.utime(dest)  # newer than its original: counts as up to date

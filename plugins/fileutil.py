@@ -1,0 +1,26 @@
+"""Small file helpers shared by the plugins that write generated files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Write all of ``data`` or nothing: a crash never leaves half a file."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server must read it
+    os.replace(tmp, path)
+
+
+def link_or_copy(src: str, dest: str) -> None:
+    """Hard-link a cached file into the output (cheap), copy across filesystems."""
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
