@@ -155,6 +155,6 @@ def test_new_scaffolds_a_valid_article(tmp_path):
 def test_impossible_unquoted_date_is_a_problem_not_a_crash():
     text = "---\ntitle: Ngày không có thật\ncategory: Kinh tế\ndate: 2024-13-45\n---\nBody\n"
     src = frontmatter.parse(text, "bad.md")
-    assert len(src.problems) == 1
-    assert src.problems[0].line == 4
-    assert "giá trị không hợp lệ" in src.problems[0].message
+    assert src.problems == [] and src.meta["date"] == "2024-13-45"
+    out = rules.check_articles([src], ["Kinh tế"], "/nonexistent")
+    assert [(p.line, p.message) for p in out] == [(4, "không đọc được ngày 'date: 2024-13-45'")]

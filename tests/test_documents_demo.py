@@ -96,8 +96,13 @@ def test_government_pages(demo_output):
     assert soup(demo_output / "chuc-nang-nhiem-vu.html").select_one("#nhiem-vu-quyen-han")
     home = soup(demo_output / "index.html")
     for url in ("chuc-nang-nhiem-vu.html", "co-cau-to-chuc.html", "hoi-dap.html", "english.html", "van-ban/"):
-        assert home.select(f'.site-nav a[href$="/{url}"]'), url
         assert home.select(f'.site-footer a[href$="/{url}"]'), url
+    for url in ("hoi-dap.html", "van-ban/", "gioi-thieu.html"):
+        assert home.select(f'.site-nav a[href$="/{url}"]'), url
+    assert home.select_one('.header-links a[href$="/english.html"][lang="en"]')
+    intro = soup(demo_output / "gioi-thieu.html")  # organisation pages beside every static page
+    for url in ("chuc-nang-nhiem-vu.html", "co-cau-to-chuc.html", "ban-do-hanh-chinh.html", "lien-he.html"):
+        assert intro.select(f'.sidebar a[href$="/{url}"]'), url
 
 
 # --- in the browser -------------------------------------------------------------------

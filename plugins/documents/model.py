@@ -239,22 +239,9 @@ def _read(path: str) -> frontmatter.SourceFile:
     return src
 
 
-_DATE_VALUE_RE = re.compile(r"^([ \t]*[\w-]+:[ \t]*)(\d{4}-\d{1,2}-\d{1,2}\b[^\n#]*?)[ \t]*$", re.MULTILINE)
-
-
 def parse_source(text: str, path: str, abs_path: str = "") -> frontmatter.SourceFile:
-    """frontmatter.parse, surviving impossible dates.
-
-    PyYAML raises ValueError (not YAMLError) for an unquoted '2024-13-45'. Then read the
-    date-like values as text (same lines), so the validator names the field and line.
-    """
-    try:
-        return frontmatter.parse(text, path, abs_path)
-    except ValueError:
-        end = text.find("\n---", 4)
-        end = len(text) if end < 0 else end
-        header = _DATE_VALUE_RE.sub(r'\1"\2"', text[:end])  # the body stays as written
-        return frontmatter.parse(header + text[end:], path, abs_path)
+    """Documents share the articles' front-matter reader (line numbers, bad dates as text)."""
+    return frontmatter.parse(text, path, abs_path)
 
 
 def from_source(src: frontmatter.SourceFile, files_dir: str, files_url: str) -> Document:
