@@ -6,6 +6,7 @@ Dates use Babel's own CLDR data, never the OS locale (the machines have no vi_VN
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import math
 import re
@@ -19,6 +20,7 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=65536)  # sidebars show the same articles on many pages
 def vi_date(value: datetime.datetime, pattern: str = "dd/MM/yyyy") -> str:
     """Babel pattern, Vietnamese names: vi_date(d, 'EEEE') -> 'Thứ Tư'."""
     if value is None:
