@@ -89,3 +89,19 @@ def test_axe_finds_no_serious_violation(page, demo_url, which, article_path, cat
     bad = serious_axe_violations(page)
     assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("which", ["home", "article"])
+def test_no_layout_shift_while_loading(page, demo_url, which, article_path):
+    """Cumulative layout shift stays far below 0.1 (the 'good' threshold) on a phone."""
+    page.set_viewport_size(PHONE)
+    page.add_init_script("""
+        window.__cls = 0;
+        new PerformanceObserver(list => {
+            for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+        }).observe({type: 'layout-shift', buffered: true});
+    """)
+    page.goto(demo_url + ("/" if which == "home" else article_path), wait_until="load")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__cls") < 0.02
+    assert page.console_errors == []
