@@ -21,7 +21,6 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 PORTAL = {
     "district": "huyện Nậm Păng",
     "province": "tỉnh Hoàng Sơn",
-    "short_name": "Nậm Păng",
     "agency": "Ủy ban nhân dân huyện Nậm Păng",
     "address": "Số 8, đường Bế Văn Đàn, thị trấn Nậm Păng, huyện Nậm Păng, tỉnh Hoàng Sơn",
     "phone": "0213 3 876 123",
@@ -101,10 +100,8 @@ ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "documents/files"]
 IGNORE_FILES = [".#*", "README.md"]
-DEFAULT_DATE_FORMAT = "dd/MM/yyyy"  # Babel pattern (see portal_theme filters)
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"  # Pelican's locale_date; templates use the Babel filters
 READING_WPM = 220
-
-SLUGIFY_SOURCE = "title"
 
 # URL scheme (docs/urls.md). Slugs are unique site-wide; the date keeps
 # directories small and the URL readable.
@@ -114,6 +111,12 @@ ARTICLE_LANG_URL = ARTICLE_URL  # an English article keeps the same scheme
 ARTICLE_LANG_SAVE_AS = ARTICLE_URL
 DRAFT_URL = "nhap/{slug}.html"
 DRAFT_SAVE_AS = DRAFT_URL
+DRAFT_LANG_URL = "nhap/{slug}-{lang}.html"
+DRAFT_LANG_SAVE_AS = DRAFT_LANG_URL
+DRAFT_PAGE_URL = "nhap/trang/{slug}.html"
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_URL
+DRAFT_PAGE_LANG_URL = "nhap/trang/{slug}-{lang}.html"
+DRAFT_PAGE_LANG_SAVE_AS = DRAFT_PAGE_LANG_URL
 PAGE_URL = "{slug}.html"
 PAGE_SAVE_AS = PAGE_URL
 CATEGORY_URL = "chuyen-muc/{slug}/"
@@ -186,9 +189,6 @@ CACHE_PATH = os.path.join(ROOT, "cache", "pelican")
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 GZIP_CACHE = False
-
-# Counter service base URL; empty means no counter widgets are rendered.
-COUNTER_URL = ""
 
 # Titles and metadata are text, not HTML: escape everything, mark HTML with |safe.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -9,6 +9,8 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = os.environ.get("SITEURL", "https://nampang.example.gov.vn")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
+# The counter service's public URL (docs/counter.md); empty: no counter widgets.
+COUNTER_URL = os.environ.get("COUNTER_URL", "")
 DELETE_OUTPUT_DIRECTORY = True
 
 # --- scale and page weight ---

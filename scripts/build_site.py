@@ -12,8 +12,6 @@ import shutil
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
 
 def build(settings: str = "pelicanconf.py", output: str = "output", content: str = "content",
           overrides: dict | None = None, quiet: bool = False) -> int:

@@ -4,7 +4,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 
 from conftest import ROOT
 from plugins.content_contract import frontmatter, rules

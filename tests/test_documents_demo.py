@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT, soup
+from conftest import soup, serious_axe_violations
 from plugins import vietnamese
 from plugins.documents import model
 
@@ -201,21 +201,12 @@ def test_list_on_a_phone(browser, demo_url):
     ctx.close()
 
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["/van-ban/?loai=Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh", "/van-ban/qd-412-ubnd-2025.html",
                                   "/co-cau-to-chuc.html"])
 def test_axe_finds_no_serious_violation(page, demo_url, path):
-    """Our part of the page (main content and sidebar); header and footer are tested elsewhere."""
     page.goto(demo_url + path)
     page.locator("#noi-dung").wait_for()
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run({include: [['#noi-dung'], ['.sidebar']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    bad = serious_axe_violations(page)
     assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
     assert page.console_errors == []

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, soup, serious_axe_violations
+from conftest import soup, serious_axe_violations
 
 pytestmark = pytest.mark.browser
 

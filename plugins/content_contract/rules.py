@@ -34,7 +34,8 @@ HTML_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ALT_RE = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
 
 
-def _suggest(word: str, choices) -> str:
+def suggest(word: str, choices) -> str:
+    """A "did you mean …?" hint for a near miss; shared by every content type's checks."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"có phải ý bạn là '{close[0]}'?" if close else ""
 
@@ -115,7 +116,7 @@ def _check_fields(src: SourceFile, allowed: set, out: list):
     for key in src.meta:
         if key not in allowed:
             out.append(Problem(src.path, src.line_of(key), f"trường không được hỗ trợ '{key}'",
-                               _suggest(key, allowed) or "xóa dòng này hoặc xem docs/editors.md"))
+                               suggest(key, allowed) or "xóa dòng này hoặc xem docs/editors.md"))
 
 
 def _check_title(src: SourceFile, out: list) -> str:
@@ -164,7 +165,7 @@ def check_articles(files: list[SourceFile], categories: list[str], content_root:
             out.append(Problem(src.path, src.line_of("category") if "category" in src.lines else 1,
                                "thiếu chuyên mục (category)", f"chọn một trong: {valid}"))
         elif vietnamese.normalize(str(category).strip()) not in categories:
-            hint = _suggest(str(category), categories)
+            hint = suggest(str(category), categories)
             out.append(Problem(src.path, src.line_of("category"),
                                f"chuyên mục không có trong danh sách: '{category}'",
                                (hint + " " if hint else "") + f"chọn một trong: {valid}"))
@@ -188,7 +189,7 @@ def check_articles(files: list[SourceFile], categories: list[str], content_root:
         for key in ("related", "related_exclude"):
             for ref in _as_list(src.meta.get(key)):
                 if str(ref) not in by_slug:
-                    hint = _suggest(str(ref), by_slug)
+                    hint = suggest(str(ref), by_slug)
                     out.append(Problem(src.path, src.line_of(key), f"'{key}' nhắc tới bài không tồn tại '{ref}'",
                                        hint or "dùng slug của bài (phần cuối đường dẫn, bỏ '.html')"))
     return out

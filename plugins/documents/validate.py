@@ -6,16 +6,14 @@ so `invoke check` and every build report document problems with article problems
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
 
 from plugins import vietnamese
 from plugins.content_contract.frontmatter import Problem, SourceFile
+from plugins.content_contract.rules import SLUG_RE, suggest
 
 from . import model
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 LABELS = {
     "so_ky_hieu": "số ký hiệu",
@@ -33,8 +31,8 @@ EXAMPLES = {
     "so_ky_hieu": "so_ky_hieu: \"152/KH-UBND\"",
     "title": "title: \"Kế hoạch triển khai ...\"",
     "loai_van_ban": "loai_van_ban: Kế hoạch",
-    "co_quan_ban_hanh": "co_quan_ban_hanh: UBND huyện Nậm Păng",
-    "nguoi_ky": "nguoi_ky: Lò Văn Thắng",
+    "co_quan_ban_hanh": "co_quan_ban_hanh: UBND huyện ...",
+    "nguoi_ky": "nguoi_ky: Họ và tên người ký",
     "linh_vuc": "linh_vuc: [Nông nghiệp]",
     "ngay_ban_hanh": "ngay_ban_hanh: 2024-05-17",
     "ngay_hieu_luc": "ngay_hieu_luc: 2024-05-17",
@@ -62,11 +60,6 @@ def check(settings) -> list[Problem]:
     return check_sources(load(settings), files_dir, types)
 
 
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"có phải ý bạn là '{close[0]}'?" if close else ""
-
-
 def _line(src: SourceFile, key: str) -> int:
     return src.lines.get(key, 1)
 
@@ -92,7 +85,7 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
         for key in m:
             if key not in model.FIELDS:
                 out.append(Problem(src.path, _line(src, key), f"trường không được hỗ trợ '{key}'",
-                                   _suggest(key, model.FIELDS) or "xóa dòng này hoặc xem docs/documents.md"))
+                                   suggest(key, model.FIELDS) or "xóa dòng này hoặc xem docs/documents.md"))
         for key in model.REQUIRED:
             if _blank(m.get(key)):
                 what = "thiếu" if key not in m else "để trống"
@@ -104,7 +97,7 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
                                    f"viết dạng '{EXAMPLES[key]}'"))
         loai = m.get("loai_van_ban")
         if isinstance(loai, str) and loai.strip() and model.norm(loai.strip()) not in known_types:
-            hint = _suggest(model.norm(loai.strip()), known_types)
+            hint = suggest(model.norm(loai.strip()), known_types)
             out.append(Problem(src.path, _line(src, "loai_van_ban"),
                                f"loại văn bản không có trong danh sách: '{loai}'",
                                hint or "dùng tên loại như Quyết định, Kế hoạch, Công văn, Thông báo, Báo cáo "
@@ -175,7 +168,7 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
                 elif ref not in by_slug:
                     out.append(Problem(src.path, _line(src, key),
                                        f"'{key}' nhắc tới văn bản không tồn tại '{ref}'",
-                                       _suggest(ref, by_slug)
+                                       suggest(ref, by_slug)
                                        or "dùng slug của văn bản: tên tệp trong content/documents/, bỏ '.md'"))
     return out
 
@@ -196,6 +189,6 @@ def _check_files(src: SourceFile, files_dir: str, out: list) -> None:
         elif not os.path.isfile(full):
             hint = ""
             if os.path.isdir(files_dir):
-                hint = _suggest(name, os.listdir(files_dir))
+                hint = suggest(name, os.listdir(files_dir))
             out.append(Problem(src.path, _line(src, "files"), f"không tìm thấy tệp đính kèm: {name}",
                                hint or "đặt tệp trong content/documents/files/ (phân biệt chữ hoa/thường)"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
 import json
 import math
 import re
@@ -46,8 +47,9 @@ def iso(value: datetime.datetime) -> str:
     return value.isoformat() if value else ""
 
 
-def plain_text(html: str) -> str:
-    return _TAG_RE.sub(" ", html or "")
+def plain_text(markup: str) -> str:
+    """Text of an HTML fragment: tags become spaces so words never glue together."""
+    return html.unescape(_TAG_RE.sub(" ", str(markup or "")))
 
 
 def word_count(html: str) -> int:

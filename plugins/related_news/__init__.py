@@ -8,26 +8,18 @@ plus ``cache``: keep token counts under CACHE_PATH, default True).
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
-import re
 import time
 
 from pelican import signals
 
+from plugins.portal_theme.filters import plain_text
+
 from . import similarity
 
 log = logging.getLogger(__name__)
-
-_TAG_RE = re.compile(r"<[^>]+>")
-
-
-def plain_text(markup: str) -> str:
-    """Text of an HTML fragment: tags become spaces so words never glue together."""
-    return html.unescape(_TAG_RE.sub(" ", markup or ""))
-
 
 def _slug_list(value) -> list[str]:
     if value is None:

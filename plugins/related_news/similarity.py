@@ -8,7 +8,8 @@ Pipeline
    placement, so "hoà" == "hòa"), unigrams and bigrams that never cross punctuation.
 2. Counts per article are cached by content hash (``CountCache``), so a rebuild
    after one edit tokenises one article.
-3. TF-IDF (scikit-learn's ``TfidfTransformer``, sublinear tf, L2) after a
+3. TF-IDF (the weights of scikit-learn's ``TfidfTransformer``, sublinear tf, L2, computed
+   in row blocks to bound memory; a test checks them equal) after a
    document-frequency cut (``min_df``/``max_df``) instead of a stopword list; each
    vector keeps its ``top_terms`` heaviest terms (Lucene "more like this" does the
    same) which keeps the sparse product sparse on big archives.
@@ -29,7 +30,6 @@ import math
 import os
 import pickle
 import re
-import tempfile
 from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -39,6 +39,7 @@ import scipy.sparse as sp
 from sparse_dot_topn import sp_matmul_topn
 
 from plugins import vietnamese
+from plugins.fileutil import atomic_write
 
 ANALYZER_VERSION = "syl12-v3"  # bump when analyze() changes: invalidates caches
 _BREAK_CHARS = set(".,;:!?…()[]{}\"“”‘’«»/|–—")
@@ -286,11 +287,8 @@ class CountCache:
         inverse = {i: h for h, i in self.rows.items()}
         data = {"version": ANALYZER_VERSION, "vocab": "\n".join(vocab),
                 "hashes": [inverse[i] for i in keep], "matrix": m}
-        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path) or ".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)  # atomic: a killed build never leaves half a cache
+        # atomic: a killed build never leaves half a cache
+        atomic_write(os.path.abspath(self.path), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # --- vectors --------------------------------------------------------------------

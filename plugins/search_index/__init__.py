@@ -8,7 +8,6 @@ by the site, no CDN) and ``chi-muc.json``, the manifest search.js starts from.
 from __future__ import annotations
 
 import html
-import json
 import logging
 import re
 from pathlib import Path
@@ -58,7 +57,7 @@ def write(pelican):
     docs = _pending.pop("docs", [])
     out = Path(pelican.output_path) / settings.get("SEARCH_OUTPUT_DIR", "tim-kiem")
     if not LUNR_JS.exists():
-        raise RuntimeError(f"{LUNR_JS} không tồn tại: chạy `npm ci` để cài lunr.js cho tìm kiếm.")
+        raise RuntimeError(f"{LUNR_JS} không tồn tại: chạy `make setup` (npm install) để cài lunr.js cho tìm kiếm.")
     cache = Path(settings["CACHE_PATH"]) / "search_index" if settings.get("SEARCH_CACHE", True) else None
     workers = settings.get("SEARCH_WORKERS", 2) if len(docs) > 3000 else 1  # a pool costs more on small sites
     manifest, files = builder.build_shards(

@@ -19,6 +19,7 @@ import brotli
 from lunr.builder import Builder
 
 from plugins import vietnamese as vn
+from plugins.fileutil import atomic_write
 
 from . import pipeline
 
@@ -251,10 +252,8 @@ def build_shards(docs: list[dict], lead_words: int = LEAD_WORDS, cache_dir=None,
     for y, files_y in built.items():
         done[y] = files_y
         if cache:
-            cache.mkdir(parents=True, exist_ok=True)
-            tmp = cache / f"{keys[y]}.tmp"
-            tmp.write_text(json.dumps({k: v.decode("utf-8") for k, v in files_y.items()}), "utf-8")
-            tmp.replace(cache / f"{keys[y]}.json")
+            atomic_write(str(cache / f"{keys[y]}.json"),
+                         json.dumps({k: v.decode("utf-8") for k, v in files_y.items()}).encode("utf-8"))
     if cache and cache.exists():  # drop shards of years that changed since
         for old in cache.glob("*.json"):
             if old.stem not in keys.values():

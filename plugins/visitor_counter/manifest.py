@@ -10,6 +10,8 @@ import json
 import os
 from urllib.parse import unquote
 
+from plugins.fileutil import atomic_write
+
 VERSION = 1
 
 
@@ -60,11 +62,7 @@ def build(items: list[tuple[str, str, str]], extra: list, html: list[str]) -> di
 
 
 def write(data: dict, output_dir: str) -> str:
-    folder = os.path.join(output_dir, "counter")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "manifest.json")
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, path)  # the service may be reading it right now
+    path = os.path.join(output_dir, "counter", "manifest.json")
+    # atomic: the service may be reading it right now
+    atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return path

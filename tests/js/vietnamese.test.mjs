@@ -20,3 +20,12 @@ for (const v of vectors) {
     assert.equal(vn.slugify(v.input), v.slug);
   });
 }
+
+test("wordRegExp finds the same syllables as tokenize, with offsets", () => {
+  const text = "Covid19: Hoà Bình, 2020";
+  const re = vn.wordRegExp();
+  const found = [];
+  let m;
+  while ((m = re.exec(vn.normalize(text)))) found.push(m[0].toLowerCase());
+  assert.deepEqual(found, vn.tokenize(text));
+});

@@ -213,7 +213,7 @@
 
   // Text with the query's syllables in <mark>, compared folded ("dan" marks "dân").
   function highlight(el, text, terms) {
-    var re = /[\p{L}\p{N}]+/gu, last = 0, m;
+    var re = VN.wordRegExp(), last = 0, m;  // the same syllables the index was built from
     while ((m = re.exec(text))) {
       var f = VN.fold(VN.normalize(m[0]).toLowerCase()), hit = terms.some(function (t) {
         return t.prefix || t.optional ? f.indexOf(t.fold) === 0 : f === t.fold;

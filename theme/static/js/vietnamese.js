@@ -84,5 +84,9 @@
     return fold(text.normalize("NFC")).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   }
 
-  return { normalize: normalize, fold: fold, syllables: syllables, tokenize: tokenize, trim: trim, slugify: slugify };
+  // A fresh global RegExp for the syllables of a text, for callers that need offsets.
+  function wordRegExp() { return new RegExp(WORD_RE.source, "gu"); }
+
+  return { normalize: normalize, fold: fold, syllables: syllables, tokenize: tokenize, trim: trim,
+           slugify: slugify, wordRegExp: wordRegExp };
 });
