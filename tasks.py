@@ -158,9 +158,12 @@ def check(c):
     print("Nội dung hợp lệ.")
 
 
+def _backend_args(db, redis_url):
+    return ["--redis-url", redis_url] if redis_url else ["--db", db]
+
+
 def _counter_args(host, port, db, redis_url, origin, manifest, trusted_proxy):
-    args = ["--host", host, "--port", str(port)]
-    args += ["--redis-url", redis_url] if redis_url else ["--db", db]
+    args = ["--host", host, "--port", str(port), *_backend_args(db, redis_url)]
     for o in origin or []:
         args += ["--origin", o]
     args += ["--manifest", manifest]
@@ -186,7 +189,7 @@ def counter(c, host="127.0.0.1", port=8787, db="var/counter.sqlite3", redis_url=
     "site": "site key (host of the first origin, e.g. 127.0.0.1)"})
 def counter_import(c, total=None, month=None, site="127.0.0.1", db="var/counter.sqlite3", redis_url=""):
     """Import starting totals from a previous CMS so "Tổng lượt truy cập" continues"""
-    args = ["import", "--site", site] + (["--redis-url", redis_url] if redis_url else ["--db", db])
+    args = ["import", "--site", site, *_backend_args(db, redis_url)]
     if total is not None:
         args += ["--total", str(total)]
     for m in month or []:

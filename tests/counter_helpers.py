@@ -14,6 +14,7 @@ import zoneinfo
 from pathlib import Path
 
 import httpx
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -57,6 +58,14 @@ class RedisServer:
         self.client.close()
         self.proc.terminate()
         self.proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def redis_server(workdir):
+    """A real redis-server for the test module (it needs a module-scoped `workdir`)."""
+    r = RedisServer(workdir)
+    yield r
+    r.stop()
 
 
 class Service:

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from counter_helpers import ORIGIN, UA, RedisServer, Service, at
+from counter_helpers import ORIGIN, UA, Service, at, redis_server  # noqa: F401 (redis_server: fixture)
 
 A = "/2024/03/thu-hoach-che.html"
 
@@ -22,13 +22,6 @@ def workdir(tmp_path_factory):
     d = tmp_path_factory.mktemp("counter-dur")
     (d / "manifest.json").write_text(json.dumps({"version": 1, "paths": {A: {"kind": "article"}}}))
     return d
-
-
-@pytest.fixture(scope="module")
-def redis_server(workdir):
-    r = RedisServer(workdir)
-    yield r
-    r.stop()
 
 
 def _hit(base: str, ip: str, now: float, client: httpx.Client):

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from counter_helpers import ORIGIN, ROOT, UA, RedisServer, Service, at
+from counter_helpers import ORIGIN, ROOT, UA, Service, at, redis_server  # noqa: F401 (redis_server: fixture)
 from counter_service import rules
 from counter_service.manifest import normalize
 
@@ -38,13 +38,6 @@ def workdir(tmp_path_factory):
     d = tmp_path_factory.mktemp("counter")
     (d / "manifest.json").write_text(json.dumps({"version": 1, "paths": PATHS}), encoding="utf-8")
     return d
-
-
-@pytest.fixture(scope="module")
-def redis_server(workdir):
-    r = RedisServer(workdir)
-    yield r
-    r.stop()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "redis"])
