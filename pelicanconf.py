@@ -271,3 +271,10 @@ RELATED_NEWS = {
     "max_age_days": 1825,      # never relate articles more than 5 years apart (None: no limit)
     "near_duplicate": 0.85,    # text cosine at or above: a reposted story, dropped
 }
+
+# --- page_writer ---
+# Pages rendered on all cores; a rebuild keeps the pages whose inputs did not change.
+PLUGINS += ["plugins.page_writer"]
+PAGE_WRITER_WORKERS = len(os.sched_getaffinity(0))
+# Copy a static file only when its source is newer than the output's copy.
+STATIC_CHECK_IF_MODIFIED = True

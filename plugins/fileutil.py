@@ -23,4 +23,4 @@ def link_or_copy(src: str, dest: str) -> None:
     try:
         os.link(src, dest)
     except OSError:
-        shutil.copyfile(src, dest)
+        shutil.copy2(src, dest)  # keeps mtime: page_writer checks it on the next build

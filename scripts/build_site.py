@@ -7,6 +7,7 @@ output untouched. Usage: python scripts/build_site.py [--settings F] [--output D
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ def build(settings: str = "pelicanconf.py", output: str = "output", content: str
     shutil.rmtree(staging, ignore_errors=True)
     cmd = [sys.executable, "-m", "pelican", content, "-s", settings, "-o", staging,
            "--fatal", "errors"]
+    # Pages unchanged since the last good build are linked from it (plugins.page_writer).
+    overrides = {"PAGE_WRITER_PREVIOUS_OUTPUT": json.dumps(output), **(overrides or {})}
     if overrides:  # one -e: Pelican keeps only the last of repeated -e flags
         cmd += ["-e", *(f"{k}={v}" for k, v in overrides.items())]
     if quiet:

@@ -166,12 +166,14 @@ def prepare(generator) -> None:
     if not _enabled(S.settings) or S.cache is None:
         return
     todo: list[str] = []
+    featured: list[tuple[str, str]] = []
     objs = [*getattr(generator, "articles", []), *getattr(generator, "drafts", []),
             *getattr(generator, "pages", []), *getattr(generator, "hidden_pages", [])]
     for obj in objs:
         resolved = _resolve(getattr(obj, "image", None))
         if resolved:
             todo.append(resolved[0])
+            featured.append(resolved)
     for obj in S.pending:
         base_dir = os.path.dirname(obj.source_path) if obj.source_path else None
         for src in _SRC_RE.findall(obj._content):
@@ -192,6 +194,10 @@ def prepare(generator) -> None:
         with ProcessPoolExecutor(min(workers, len(missing))) as pool:
             for path in pool.map(_encode_one, jobs):
                 pass  # per-hash metadata is on disk; the parent's info() picks it up
+    for resolved in featured:
+        # Needed now, not when a template first asks: pages may be rendered in other
+        # processes (plugins.page_writer) or kept from the last build without rendering.
+        _entry(*resolved)
     for obj in S.pending:
         first_eager = not getattr(obj, "image", None)
         base_dir = os.path.dirname(obj.source_path) if obj.source_path else None
