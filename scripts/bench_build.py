@@ -3,6 +3,8 @@
     .venv/bin/python scripts/bench_build.py                 # 1k and 10k articles
     .venv/bin/python scripts/bench_build.py --sizes 1000    # one size
     .venv/bin/python scripts/bench_build.py --with-100k     # adds 100k (long: ~1 h on 2 busy cores)
+    .venv/bin/python scripts/bench_build.py --sizes 1000 --variants bare portal-serial portal
+        # portal-serial: the same portal on one core (no pools, pages one by one, no page cache)
 
 (a) bare Pelican 4.12: theme ``simple``, only the ``pelican.plugins.yaml_metadata`` reader
     (bare Pelican cannot read the YAML front-matter of the content contract without it),
@@ -14,16 +16,19 @@ For each: cold build (empty output and content cache; for the portal the photo-v
 of a first build is kept, as CI keeps CACHE_PATH; the first build is reported apart), then a
 warm rebuild after editing one article with Pelican's content cache on (as
 ``invoke regenerate``/``livereload`` run it).
-Peak RSS is the pelican process's (and its reaped children's) maximum, from wait4().
+Peak RSS is the pelican process's (and its reaped children's) maximum, from wait4(); peak
+PSS is sampled every 0.5 s over the whole process tree (forked workers share most pages).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -61,28 +66,77 @@ GZIP_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False
 """
 
+# The same portal on one core: every pool off, pages written one by one, no page cache.
+SERIAL = PORTAL + """\
+PAGE_WRITER_WORKERS = 1
+PAGE_WRITER_CACHE = False
+PARALLEL_MARKDOWN_WORKERS = 0
+RESPONSIVE_IMAGE_WORKERS = 1
+"""
+
+VARIANTS = {"bare": "BARE", "portal": "PORTAL", "portal-serial": "SERIAL", "portal-publish": "PORTAL"}
+
 
 def uptime() -> str:
     with open("/proc/loadavg") as fh:
         return " ".join(fh.read().split()[:3])
 
 
+def _tree(pid: int) -> list[int]:
+    pids = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                for child in fh.read().split():
+                    pids += _tree(int(child))
+    except OSError:
+        pass
+    return pids
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and all its descendants: the memory the build
+    really holds (forked workers share most pages with their parent, and RSS counts
+    shared pages once per process)."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total / 1024
+
+
 def run_pelican(settings: str, content: str, output: str) -> dict:
-    """One build in a subprocess: wall time, peak RSS (MB), exit code."""
+    """One build in a subprocess: wall time, peak RSS (MB), peak PSS of the process tree."""
     cmd = [sys.executable, "-m", "pelican", content, "-s", settings, "-o", output,
            "--fatal", "errors", "-q"]
     load = uptime()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=os.path.dirname(settings), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
+    peak, done = [0.0], threading.Event()
+
+    def sample():  # not proc.poll(): that would reap the child before wait4() reads its rusage
+        while not done.wait(0.5):
+            peak[0] = max(peak[0], tree_pss_mb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = proc.stdout.read()
     _, status, ru = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
+    done.set()
+    sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.stderr.write(out.decode("utf-8", "replace")[-4000:])
         raise SystemExit(f"build failed ({settings})")
-    return {"time": wall, "rss": ru.ru_maxrss / 1024, "load": load}
+    return {"time": wall, "rss": ru.ru_maxrss / 1024, "pss": peak[0], "load": load}
 
 
 def tree_size(path: str) -> tuple[int, int]:
@@ -117,7 +171,17 @@ def edit_one(content: str) -> tuple[str, str]:
     return path, original
 
 
-def bench_variant(name: str, settings_text: str, content: str, workdir: str) -> dict:
+def warm_pages(cache: str) -> str:
+    """What plugins.page_writer did in the last build: pages rendered / kept."""
+    try:
+        with open(os.path.join(cache, "page_writer", "manifest.pickle"), "rb") as fh:
+            last = pickle.load(fh)["last_build"]
+        return f"{len(last['rendered']):,} / {last['kept']:,}"
+    except (OSError, KeyError, pickle.UnpicklingError):
+        return "—"
+
+
+def bench_variant(name: str, settings_text: str, content: str, workdir: str, first_build: bool = True) -> dict:
     base = os.path.join(workdir, name)
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(base)
@@ -128,7 +192,7 @@ def bench_variant(name: str, settings_text: str, content: str, workdir: str) -> 
     output = os.path.join(base, "output")
     first = None
     cache = os.path.join(base, "cache")
-    if name != "bare":
+    if name != "bare" and first_build:
         # First build ever: photos have no variants yet (a one-time cost, kept in CACHE_PATH/images).
         first = run_pelican(settings, content, output)
         shutil.rmtree(output)
@@ -138,13 +202,15 @@ def bench_variant(name: str, settings_text: str, content: str, workdir: str) -> 
                 shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
     cold = run_pelican(settings, content, output)
     files, size = tree_size(output)
+    cold_pages = warm_pages(cache)
     path, original = edit_one(content)
     try:
         warm = run_pelican(settings, content, output)
     finally:
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(original)
-    return {"name": name, "first": first, "cold": cold, "warm": warm, "files": files, "size": size}
+    return {"name": name, "first": first, "cold": cold, "warm": warm, "files": files, "size": size,
+            "pages": f"{cold_pages} → {warm_pages(cache)}"}
 
 
 def fmt_row(n: int, r: dict, ref: dict | None) -> str:
@@ -152,14 +218,16 @@ def fmt_row(n: int, r: dict, ref: dict | None) -> str:
     ratio = f"{c['time'] / ref['cold']['time']:.2f}×" if ref else "—"
     first = f"{f['time']:.1f} s" if f else "—"
     rss = max(x["rss"] for x in (c, w, f) if x)
+    pss = max(x["pss"] for x in (c, w, f) if x)
     return (f"| {n:,} | {r['name']} | {first} | {c['time']:.1f} s | {w['time']:.1f} s ({w['time'] / c['time']:.2f}×) | "
-            f"{rss:.0f} MB | {r['files']:,} | {r['size'] / 1e6:.0f} MB | {ratio} | "
+            f"{r['pages']} | {rss:.0f} MB | {pss:.0f} MB | {r['files']:,} | {r['size'] / 1e6:.0f} MB | {ratio} | "
             f"{c['load']} |")
 
 
 HEADER = ("| Articles | Build | First build (no photo variants yet) | Cold | Warm after 1 edit (÷ cold) "
-          "| Peak RSS | Output files | Output size | Cold ÷ bare | Load avg at start |\n"
-          "|---|---|---|---|---|---|---|---|---|---|")
+          "| Pages rendered / kept, cold → warm | Peak RSS, one process | Peak PSS, all processes "
+          "| Output files | Output size | Cold ÷ bare | Load avg at start |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main(argv=None) -> int:
@@ -168,26 +236,31 @@ def main(argv=None) -> int:
     ap.add_argument("--with-100k", action="store_true", help="also 100,000 articles")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", default="/tmp/bench_build")
+    ap.add_argument("--variants", nargs="+", default=["bare", "portal"], choices=sorted(VARIANTS),
+                    help="builds to compare, in this order (ratios are against bare when it runs)")
     ap.add_argument("--publish", action="store_true", help="also the publish build (precompression)")
+    ap.add_argument("--no-first-build", action="store_true",
+                    help="skip the portal's first build (photo variants then come from the cold build)")
     ap.add_argument("--keep", action="store_true", help="keep outputs and corpora")
     args = ap.parse_args(argv)
     sizes = args.sizes + ([100000] if args.with_100k else [])
+    variants = args.variants + (["portal-publish"] if args.publish else [])
     os.makedirs(args.workdir, exist_ok=True)
     rows = []
     print(f"bench_build: sizes {sizes}, seed {args.seed}, {os.cpu_count()} CPUs, load {uptime()}", flush=True)
     for n in sizes:
         content = ensure_corpus(n, args.seed, args.workdir)
-        bare = bench_variant("bare", BARE, content, args.workdir)
-        print("  " + fmt_row(n, bare, None), flush=True)
-        portal = bench_variant("portal", PORTAL, content, args.workdir)
-        print("  " + fmt_row(n, portal, bare), flush=True)
-        rows += [fmt_row(n, bare, None), fmt_row(n, portal, bare)]
-        if args.publish:
-            pub = bench_variant("portal-publish", PORTAL, content, args.workdir)
-            print("  " + fmt_row(n, pub, bare), flush=True)
-            rows.append(fmt_row(n, pub, bare))
+        bare = None
+        for name in variants:
+            result = bench_variant(name, globals()[VARIANTS[name]], content, args.workdir,
+                                   first_build=not args.no_first_build)
+            if name == "bare":
+                bare = result
+            row = fmt_row(n, result, None if name == "bare" else bare)
+            print("  " + row, flush=True)
+            rows.append(row)
         if not args.keep:
-            for name in ("bare", "portal", "portal-publish"):
+            for name in variants:
                 shutil.rmtree(os.path.join(args.workdir, name), ignore_errors=True)
     print()
     print(HEADER)
