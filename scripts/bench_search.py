@@ -1,6 +1,7 @@
 """Search benchmark: our lunr year shards against Pagefind 1.6 on the same generated site.
 
     .venv/bin/python scripts/bench_search.py [N=10000] [--seed 1] [--keep DIR]
+    .venv/bin/python scripts/bench_search.py --step [N ...] [--seed 1]   (default N: 1000 10000)
 
 One run, one table:
   * index build time (plugins.search_index.builder over N articles; Pagefind's CLI for reference);
@@ -12,6 +13,10 @@ One run, one table:
 
 The site: one minimal HTML page per generated article (title, lead, body), our /tim-kiem/
 files and Pagefind's /pagefind/ bundle side by side, served from loopback.
+
+``--step``: the plugin's build step alone (what plugins/search_index writes at ``finalized``:
+year parts, .gz/.br twins, lunr.js, manifest) cold and warm after editing one article, in 1
+and 2 processes, and brotli quality 9/10/11 for all shards (bytes against CPU time).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import functools
 import http.server
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from plugins import vietnamese as vn  # noqa: E402
-from plugins.search_index import builder  # noqa: E402
+from plugins.search_index import builder, pipeline, store  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -57,6 +63,12 @@ def corpus(n: int, seed: int) -> list[dict]:
 def br_size(data: bytes) -> int:
     """Bytes on the wire with brotli; already-compressed files (Pagefind's) stay as they are."""
     return min(len(data), len(brotli.compress(data, quality=11)))
+
+
+def wire_size(path: Path) -> int:
+    """The .br twin the plugin wrote if there is one, else brotli 11 (plugins/precompress)."""
+    br = path.with_name(path.name + ".br")
+    return br.stat().st_size if br.exists() else br_size(path.read_bytes())
 
 
 def write_site(arts: list[dict], out: Path) -> list[dict]:
@@ -133,7 +145,7 @@ def measure_browser(base: str, site: Path, query: str) -> dict:
             "performance.getEntriesByType('resource').map(e => [e.name, e.startTime])")
             if t_focus <= start <= t_first]
         res["ours_first_files"] = [urlsplit(u).path for u in first]
-        res["ours_first_bytes"] = sum(br_size((site / urlsplit(u).path.lstrip("/")).read_bytes()) for u in first) \
+        res["ours_first_bytes"] = sum(wire_size(site / urlsplit(u).path.lstrip("/")) for u in first) \
             + br_size((JS / "search.js").read_bytes())  # search.js came with the page
         res["ours_first_title"] = pg.inner_text(".search-suggest .search-hit__title")
         # --- ms per keystroke: the same engine, every year loaded ---
@@ -187,12 +199,124 @@ def measure_browser(base: str, site: Path, query: str) -> dict:
     return res
 
 
+class Clock:
+    """Wall and CPU time of a block, CPU counting finished child processes (the fork pool)."""
+
+    def __enter__(self):
+        self._t, self._c = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self._t, self._cpu() - self._c
+
+    @staticmethod
+    def _cpu() -> float:
+        return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                     resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+LUNR_JS = ROOT / "node_modules/lunr/lunr.min.js"
+
+
+def step(docs, out: Path, cache, workers: int, quality: int = store.BROTLI_QUALITY):
+    """What plugins/search_index/__init__.py's write() does (after collecting the docs)."""
+    lunr_js = LUNR_JS.read_bytes()
+    lunr_name = f"lunr-2.3.9.{builder.content_hash(lunr_js)}.min.js"
+    manifest, stats = store.publish(docs, out, cache_dir=cache, workers=workers, quality=quality,
+                                    static={lunr_name: lunr_js})
+    manifest["lunr"] = lunr_name
+    store.write_twins(out, "chi-muc.json", store.twins(builder.dumps(manifest), store.STATIC_BROTLI_QUALITY))
+    return manifest, stats
+
+
+def new_process() -> None:
+    """Forget the word caches: each Pelican build is a new process."""
+    for f in (builder._word_syllables, builder._index_tokens, builder.code_version, pipeline._fold, pipeline._clean):
+        f.cache_clear()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.iterdir())}
+
+
+def bench_step(ns: list[int], seed: int) -> int:
+    work = Path(tempfile.mkdtemp(prefix="bench-search-step-"))
+    rows, qrows = [], []
+    try:
+        for n in ns:
+            docs = [{"title": a["title"], "url": f"{a['date']:%Y/%m}/{a['slug']}.html", "date": a["date"],
+                     "category": a["category"], "tags": a["tags"], "lead": a["summary"]}
+                    for a in corpus(n, seed)]
+            # One edit: the middle article's title and summary (both parts of its year change).
+            k = len(docs) // 2
+            edited = list(docs)
+            edited[k] = dict(docs[k], title=docs[k]["title"] + " (cập nhật)",
+                             lead="Bài viết đã được biên tập lại. " + docs[k]["lead"])
+            res = {}
+            for workers in (1, 2):
+                cache, out = work / f"cache-{n}-{workers}", work / f"out-{n}-{workers}"
+                new_process()
+                with Clock() as cold:
+                    step(docs, out / "cold", cache, workers)
+                new_process()
+                with Clock() as warm:
+                    _, stats = step(edited, out / "warm", cache, workers)  # build_site stages a fresh dir
+                new_process()
+                with Clock() as same:  # e.g. only a body changed: no search input did
+                    _, none = step(edited, out / "same", cache, workers)
+                assert none["built"] == []
+                res[workers] = (cold, warm, stats, same)
+            # The edited content built cold: the warm output must equal it, byte for byte.
+            step(edited, work / f"ref-{n}", work / f"cache-ref-{n}", 2)
+            for workers in (1, 2):
+                assert tree(work / f"out-{n}-{workers}" / "warm") == tree(work / f"ref-{n}"), "warm != cold"
+            years = len({int(builder._iso(d["date"])[:4]) for d in docs})
+            for workers in (1, 2):
+                cold, warm, stats, same = res[workers]
+                rows.append((f"{n:,}", str(workers), f"{cold.wall:.2f} s ({cold.cpu:.2f} s)",
+                             f"{warm.wall:.2f} s ({warm.cpu:.2f} s)", f"{warm.cpu / cold.cpu:.2f}",
+                             f"{len(stats['built'])} of {2 * years}", f"{same.wall:.2f} s ({same.cpu:.2f} s)"))
+            # Brotli quality over all shards of this corpus (JSON built once).
+            _, files = builder.build_shards(docs)
+            newest = max(files)  # names start with the year: the newest year's lead, then core
+            core = max(name for name in files if "-core." in name)
+            for q in (9, 10, 11):
+                with Clock() as c:
+                    sizes = {name: len(brotli.compress(data, quality=q, mode=brotli.MODE_TEXT))
+                             for name, data in files.items()}
+                qrows.append((f"{n:,}", str(q), f"{c.cpu:.2f} s", f"{sum(sizes.values()) / 1000:,.1f} KB",
+                              f"{sizes[core] / 1000:,.1f} KB", f"{sizes[newest] / 1000:,.1f} KB"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\n`uptime`: {os.popen('uptime').read().strip()}")
+    print("\nSearch step (year parts + .gz/.br + lunr.js + manifest): cold (empty cache) and warm after "
+          "editing one article's title and summary; wall (CPU incl. child processes)\n")
+    table(("Articles", "Processes", "Cold", "Warm after 1 edit", "Warm ÷ cold (CPU)", "Parts built warm",
+           "Warm, no search input changed"), rows)
+    print("\nBrotli quality, all shards (CPU for compressing them in 1 process; bytes on the wire)\n")
+    table(("Articles", "Quality", "CPU", "All shards", "Newest core (first result)", "Newest lead"), qrows)
+    return 0
+
+
+def table(header, rows) -> None:
+    w = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(c.ljust(w[i]) for i, c in enumerate(r)) + " |"  # noqa: E731
+    print(line(header))
+    print("|" + "|".join("-" * (x + 2) for x in w) + "|")
+    for r in rows:
+        print(line(r))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("n", type=int, nargs="?", default=10000)
+    ap.add_argument("n", type=int, nargs="*", default=None)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="write the site here and keep it")
+    ap.add_argument("--step", action="store_true", help="the plugin's build step alone: cold vs warm")
     args = ap.parse_args(argv)
+    if args.step:
+        return bench_step(args.n or [1000, 10000], args.seed)
+    args.n = args.n[0] if args.n else 10000
 
     t = time.perf_counter()
     arts = corpus(args.n, args.seed)
@@ -204,20 +328,17 @@ def main(argv=None) -> int:
     years = sorted({a["date"].year for a in arts})
 
     t, cpu = time.perf_counter(), time.process_time()
-    manifest, files = builder.build_shards(docs)
+    manifest, files = builder.build_shards(docs)  # JSON only, 1 process
     build_s, build_cpu = time.perf_counter() - t, time.process_time() - cpu
-    t = time.perf_counter()
-    assert builder.build_shards(docs, workers=2) == (manifest, files)
-    build2_s = time.perf_counter() - t
-    lunr_js = (ROOT / "node_modules/lunr/lunr.min.js").read_bytes()
-    manifest["lunr"] = f"lunr-2.3.9.{builder.content_hash(lunr_js)}.min.js"
-    files[manifest["lunr"]] = lunr_js
-    files["chi-muc.json"] = builder.dumps(manifest)
-    builder.write_files(site / "tim-kiem", files)
-    shards = {k: v for k, v in files.items() if k.endswith(".json") and k != "chi-muc.json"}
-    all_br = sum(br_size(v) for v in shards.values())
+    out = site / "tim-kiem"
+    new_process()
+    with Clock() as c1:  # what the plugin does on a cold build: JSON + .gz/.br, 2 processes
+        got, _ = step(docs, out, None, workers=2)
+    assert {k: v for k, v in got.items() if k != "lunr"} == manifest
+    shards = [out / y[p] for y in manifest["years"] for p in ("core", "lead")]
+    all_br = sum(wire_size(p) for p in shards)
     cur = manifest["years"][0]
-    cur_core, cur_lead = br_size(files[cur["core"]]), br_size(files[cur["lead"]])
+    cur_core, cur_lead = wire_size(out / cur["core"]), wire_size(out / cur["lead"])
 
     t = time.perf_counter()
     pf = subprocess.run([str(ROOT / "node_modules/.bin/pagefind"), "--site", str(site), "--quiet"],
@@ -245,8 +366,8 @@ def main(argv=None) -> int:
         ("  time to first result, loopback", f"{m['ours_first_ms']:.0f} ms", f"{m['pf_first_ms']:.0f} ms", ""),
         ("All years / whole index (brotli)", kb(all_br), kb(pf_all), "≤ 1.5 MB"),
         (f"  current year {cur['year']}: core + lead", f"{kb(cur_core)} + {kb(cur_lead)}", "", ""),
-        ("Index build, 1 process: wall (CPU)", f"{build_s:.1f} s ({build_cpu:.1f} s)", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
-        ("Index build, 2 processes: wall", f"{build2_s:.1f} s", "", ""),
+        ("Index build (JSON), 1 process: wall (CPU)", f"{build_s:.1f} s ({build_cpu:.1f} s)", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
+        ("  + .gz/.br, 2 processes (plugin, cold): wall (CPU)", f"{c1.wall:.1f} s ({c1.cpu:.1f} s)", "", ""),
         ("Per keystroke, header box (median / max)", f"{m['key_median_ms']:.1f} / {m['key_max_ms']:.1f} ms", "", "< 30 ms"),
         ("  first pass after loading (max)", f"{m['key_cold_max_ms']:.1f} ms", "", ""),
         ("  results page, leads too (median / max)",

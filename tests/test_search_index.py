@@ -6,6 +6,7 @@ from __future__ import annotations
 import brotli
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from lunr.query import QueryPresence
 from lunr.token import Token
 
 from plugins import vietnamese as vn
-from plugins.search_index import builder, pipeline
+from plugins.search_index import builder, pipeline, store
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests/vectors/search_queries.json").read_text(encoding="utf-8"))
@@ -126,7 +127,7 @@ def test_shards_by_year_with_hashed_names(tmp_path):
     assert row[1] == 0  # the default URL (slug of the title) is derived in JS, not stored
     xss = core["docs"][[r[0].startswith("<script>") for r in core["docs"]].index(True)]
     assert xss[1] == "thong-bao/lich-tiep-dan.html"
-    written = builder.write_files(tmp_path, files)
+    written = store.write_files(tmp_path, files)
     assert len(written) == 3 * len(files)
     for name, data in files.items():
         assert (tmp_path / name).read_bytes() == data
@@ -142,19 +143,107 @@ def test_content_hash_changes_with_content():
     assert {n for n in a if n.startswith("2023-core")} != {n for n in b if n.startswith("2023-core")}
 
 
-def test_cache_reuses_unchanged_years_and_workers_agree(tmp_path, monkeypatch):
-    manifest, files = builder.build_shards(docs(), cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("*.json"))) == 2
-    assert builder.build_shards(docs(), workers=2) == (manifest, files)
-    built = []
-    real = builder._year_files
-    monkeypatch.setattr(builder, "_year_files", lambda y, *a: built.append(y) or real(y, *a))
-    assert builder.build_shards(docs(), cache_dir=tmp_path) == (manifest, files)
-    assert built == []  # both years from the cache
-    changed = [dict(d, title=d["title"] + " mới") if d["date"].startswith("2023") else d for d in docs()]
-    builder.build_shards(changed, cache_dir=tmp_path)
-    assert built == [2023]
-    assert len(list(tmp_path.glob("*.json"))) == 2  # the stale 2023 entry is gone
+@pytest.mark.parametrize("fields", [builder.CORE_FIELDS, builder.LEAD_FIELDS])
+def test_fast_index_equals_lunr_builder(fields):
+    ds = docs() * 3  # repeats: df and tf > 1
+    ds[1] = dict(ds[1], title="Dân dan DÂN vận", tags=[], lead="")  # "dân" and "dan" share the folded term
+    assert builder.index_docs(ds, fields) == builder.encode(builder.build_index(ds, fields))
+
+
+def _tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _publish(ds, out, cache, **kw):
+    manifest, stats = store.publish(ds, out, cache_dir=cache, static={"lunr-2.3.9.0123456789ab.min.js": b"x" * 300},
+                                    **kw)
+    return manifest, {k: sorted(v) for k, v in stats.items()}
+
+
+def _edit(ds, slug, **change):
+    return [dict(d, **change) if d["slug"] == slug else d for d in ds]
+
+
+def test_publish_writes_what_build_shards_makes_with_twins(tmp_path):
+    manifest, files = builder.build_shards(docs())
+    got, stats = _publish(docs(), tmp_path / "out", None)
+    assert got == manifest and stats["reused"] == []
+    tree = _tree(tmp_path / "out")
+    for name, data in files.items():
+        assert tree[name] == data
+        assert gzip.decompress(tree[name + ".gz"]) == data
+        assert brotli.decompress(tree[name + ".br"]) == data
+    assert len(tree) == 3 * (len(files) + 1)
+
+
+def test_warm_publish_after_an_edit_equals_a_cold_one(tmp_path):
+    """Cold build, warm rebuild after editing one 2023 article, cold build of the edited content."""
+    cache = tmp_path / "cache"
+    m1, s1 = _publish(docs(), tmp_path / "out", cache)
+    assert s1["reused"] == [] and len(s1["built"]) == 4
+    assert _publish(docs(), tmp_path / "again", cache)[1]["built"] == []  # nothing changed
+    assert _tree(tmp_path / "again") == _tree(tmp_path / "out")
+
+    edited = _edit(docs(), "dan-quan-tu-ve-ra-quan-huan-luyen-nam-2023", title="Dân quân tự vệ huấn luyện mùa khô")
+    m2, s2 = _publish(edited, tmp_path / "out", cache)  # warm, into the old output
+    assert s2["built"] == [(2023, "core")]  # the title is in core only; 2024 and the lead are reused
+    m3, _ = _publish(edited, tmp_path / "cold", tmp_path / "cache-cold")
+    assert m2 == m3 and m2 != m1
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")  # stale 2023-core files are gone too
+    assert m2["years"][0] == m1["years"][0]  # 2024: same content-hashed names
+    reused = tmp_path / "out" / m2["years"][0]["core"]
+    assert any(os.path.samefile(reused, p) for p in cache.glob("*.data"))  # hard-linked from the cache
+
+    edited = _edit(edited, "dan-quan-tu-ve-ra-quan-huan-luyen-nam-2023", lead="Một câu dẫn khác hẳn.")
+    assert _publish(edited, tmp_path / "out", cache)[1]["built"] == [(2023, "lead")]
+    _publish(edited, tmp_path / "cold2", None)
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "cold2")
+    kept = {p.name.split(".")[0] for p in cache.iterdir()}
+    assert len(kept) == 5  # 4 parts + the static file: superseded entries were pruned
+    moved = _edit(edited, "dan-quan-tu-ve-ra-quan-huan-luyen-nam-2023", url="2023/02/dan-quan.html")
+    assert _publish(moved, tmp_path / "moved", cache)[1]["built"] == [(2023, "core")]  # leads keep their order
+
+
+def test_missing_or_corrupt_cache_entries_are_rebuilt(tmp_path):
+    cache = tmp_path / "cache"
+    _publish(docs(), tmp_path / "cold", None)
+    _publish(docs(), tmp_path / "first", cache)  # its files are links to the entries damaged below
+    metas = sorted(cache.glob("*.meta"), key=lambda p: json.loads(p.read_text())["name"])
+    core23, lead23, core24 = [m for m in metas if not json.loads(m.read_text())["name"].startswith("lunr")][:3]
+    core23.unlink()  # a missing entry
+    br = core24.with_suffix(".data.br")
+    br.write_bytes(br.read_bytes()[:-5])  # a truncated one
+    lead23.with_suffix(".data").write_bytes(b"{}")  # a rewritten one
+    _, stats = _publish(docs(), tmp_path / "out", cache)
+    assert stats["built"] == [(2023, "core"), (2023, "lead"), (2024, "core")]
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
+    (cache / "junk.meta").write_text("not json")
+    assert _publish(docs(), tmp_path / "out2", cache)[1]["built"] == []  # repaired
+    assert not (cache / "junk.meta").exists()
+
+
+def test_entry_pruned_by_another_build_midway_is_written_from_memory(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    _publish(docs(), tmp_path / "cold", None)
+    _publish(docs(), tmp_path / "first", cache)
+    real = store.link_or_copy
+
+    def pruned_then_link(src, dest):  # another build sharing CACHE_PATH deleted it after validation
+        if os.path.exists(src):
+            os.unlink(src)
+        real(src, dest)
+
+    monkeypatch.setattr(store, "link_or_copy", pruned_then_link)
+    assert _publish(docs(), tmp_path / "out", cache)[1]["built"] == []
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
+
+
+def test_two_processes_give_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "PARALLEL_MIN_DOCS", 0)
+    _publish(docs(), tmp_path / "one", None)
+    _, stats = _publish(docs(), tmp_path / "two", tmp_path / "cache", workers=2)
+    assert len(stats["built"]) == 4
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
 
 
 def test_lead_is_clipped():

@@ -54,3 +54,36 @@ def test_build_writes_shards_manifest_lunr_and_page(site):
     assert box["action"] == "/tim-kiem/"
     assert art.find("script", src="/theme/js/search.js").has_attr("defer")
     assert box.find(attrs={"role": "status"})["aria-live"] == "polite"
+
+
+def _search_tree(out):
+    root = out / "tim-kiem"
+    return {p.name: p.read_bytes() for p in root.iterdir() if p.is_file() and p.name != "index.html"}
+
+
+def test_rebuild_after_one_edit_redoes_one_part_and_equals_a_cold_build(site, tmp_path):
+    """Cold build; edit one 2023 title and rebuild (cache kept); cold build of the edited content."""
+    def write(s, title_2023):
+        s.article("moi", title="Đổi mới công tác dân vận", date="2024-05-17 08:00", category="Chính trị",
+                  summary="Cán bộ gần dân.")
+        s.article("cu", title=title_2023, date="2023-02-01 08:00", category="Kinh tế", summary="Tin năm cũ.")
+
+    def entries():  # cache entry -> when it was written
+        return {p.name: p.stat().st_mtime_ns for p in (site.base / "cache" / "search_index").glob("*.meta")}
+
+    write(site, "Khởi công đường liên xã")
+    site.build()
+    before, cached = _search_tree(site.output), entries()
+    assert len(cached) == 5  # 2 years x (core, lead) + lunr.js
+    write(site, "Khởi công đường liên xã Sìn Hồ")
+    site.build()
+    after, recached = _search_tree(site.output), entries()
+    assert len(recached.items() & cached.items()) == 4  # only 2023's core was built again
+    assert len(recached) == 5  # the superseded entry was dropped
+    cold = Site(tmp_path / "cold", settings='PLUGINS = [p for p in PLUGINS if "related_news" not in p]\n')
+    write(cold, "Khởi công đường liên xã Sìn Hồ")
+    cold.build()
+    assert after == _search_tree(cold.output)
+    assert after != before
+    manifest = json.loads(after["chi-muc.json"])
+    assert {manifest["years"][0]["core"], manifest["years"][0]["lead"]} <= before.keys()  # 2024 unchanged

@@ -3,6 +3,10 @@
 Collects articles when all generators are done and writes, at ``finalized``,
 content-hashed shard files with .gz/.br twins, lunr.js from node_modules (served
 by the site, no CDN) and ``chi-muc.json``, the manifest search.js starts from.
+Each part (year x core/lead) is cached in CACHE_PATH/search_index under a digest of
+its inputs (store.py): a rebuild redoes only the parts an edit touched.
+Settings: SEARCH_CACHE (True), SEARCH_WORKERS (2 processes for big builds),
+SEARCH_BROTLI_QUALITY (10), SEARCH_LEAD_WORDS (24), SEARCH_OUTPUT_DIR ("tim-kiem").
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import html
 import logging
 import re
+import time
 from pathlib import Path
 
 from pelican import signals
 
-from . import builder
+from . import builder, store
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -53,22 +58,25 @@ def collect(generators):
 
 
 def write(pelican):
+    t0 = time.perf_counter()
     settings = pelican.settings
     docs = _pending.pop("docs", [])
     out = Path(pelican.output_path) / settings.get("SEARCH_OUTPUT_DIR", "tim-kiem")
     if not LUNR_JS.exists():
         raise RuntimeError(f"{LUNR_JS} không tồn tại: chạy `make setup` (npm install) để cài lunr.js cho tìm kiếm.")
+    # Parts whose inputs did not change come from here (a warm rebuild redoes one year).
     cache = Path(settings["CACHE_PATH"]) / "search_index" if settings.get("SEARCH_CACHE", True) else None
-    workers = settings.get("SEARCH_WORKERS", 2) if len(docs) > 3000 else 1  # a pool costs more on small sites
-    manifest, files = builder.build_shards(
-        docs, settings.get("SEARCH_LEAD_WORDS", builder.LEAD_WORDS), cache_dir=cache, workers=workers)
     lunr_js = LUNR_JS.read_bytes()
     lunr_name = f"lunr-2.3.9.{builder.content_hash(lunr_js)}.min.js"
-    files[lunr_name] = lunr_js
+    manifest, stats = store.publish(
+        docs, out, lead_words=settings.get("SEARCH_LEAD_WORDS", builder.LEAD_WORDS), cache_dir=cache,
+        workers=settings.get("SEARCH_WORKERS", 2),
+        quality=settings.get("SEARCH_BROTLI_QUALITY", store.BROTLI_QUALITY), static={lunr_name: lunr_js})
     manifest["lunr"] = lunr_name
-    files[MANIFEST] = builder.dumps(manifest)
-    builder.write_files(out, files)
-    log.info("search_index: %d articles, %d years -> %s", len(docs), len(manifest["years"]), out)
+    data = builder.dumps(manifest)
+    store.write_twins(out, MANIFEST, store.twins(data, store.STATIC_BROTLI_QUALITY))
+    log.info("search_index: %d articles, %d years -> %s (%d parts built, %d from cache) in %.2f s", len(docs),
+             len(manifest["years"]), out, len(stats["built"]), len(stats["reused"]), time.perf_counter() - t0)
 
 
 def register():

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import gzip
 import hashlib
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
-import brotli
+import lunr
 from lunr.builder import Builder
 
 from plugins import vietnamese as vn
-from plugins.fileutil import atomic_write
 
 from . import pipeline
 
@@ -61,13 +59,8 @@ def _terms(text: str) -> list[str]:
     return [s for w in (text or "").split() for s in _word_syllables(w)]
 
 
-def build_index(docs: list[dict], fields=CORE_FIELDS, build: bool = False) -> Builder:
-    """A lunr.py Builder with every doc added; refs are list positions ("0", ...).
-
-    ``encode`` needs only what ``add`` collects; lunr.js computes vectors and the
-    token set on load, so ``build=True`` (tests: compare with lunr.py's own
-    serialisation) is the only reason to run lunr.py's slow ``build()``.
-    """
+def _new_builder(fields) -> Builder:
+    """A lunr.py Builder set up as ours (pipelines, ref, fields and boosts), still empty."""
     pipeline.register()
     b = Builder()
     # Fields arrive as vn.syllables() output (NFC, tones placed, lower case, letters only),
@@ -77,16 +70,39 @@ def build_index(docs: list[dict], fields=CORE_FIELDS, build: bool = False) -> Bu
     b.ref("id")
     for name, boost in fields:
         b.field(name, boost=boost)
+    return b
+
+
+def _field_text(d: dict, field: str) -> str:
+    if field == "tags":
+        return " ".join(d.get("tags") or [])
+    return d.get(field) or ""
+
+
+def _field_terms(d: dict) -> dict[str, list[str]]:
+    return {f: _terms(_field_text(d, f)) for f in ("title", "tags", "category", "lead")}
+
+
+def build_index(docs: list[dict], fields=CORE_FIELDS, build: bool = False) -> Builder:
+    """A lunr.py Builder with every doc added; refs are list positions ("0", ...).
+
+    The reference path: shards use ``index_docs`` (same result, tests check it, ~10x
+    faster). ``build=True`` also runs lunr.py's ``build()`` (tests compare with
+    lunr.py's own serialisation).
+    """
+    b = _new_builder(fields)
     for i, d in enumerate(docs):
-        b.add({
-            "id": str(i),
-            "title": _terms(d["title"]),
-            "tags": _terms(" ".join(d.get("tags") or [])),
-            "category": _terms(d.get("category") or ""),
-            "lead": _terms(d.get("lead") or ""),
-        })
+        b.add({"id": str(i), **_field_terms(d)})
     b.built = b.build() if build else None
     return b
+
+
+@functools.lru_cache(maxsize=200_000)
+def _index_tokens(syllable: str) -> tuple[str, ...]:
+    """What lunr's tokenizer (lower case) and our index pipeline (vi-dual) make of a syllable."""
+    t = syllable.lower()
+    folded = pipeline._fold(t)
+    return (t,) if folded == t else (t, folded)
 
 
 def encode(b: Builder) -> dict:
@@ -119,6 +135,50 @@ def encode(b: Builder) -> dict:
         "pipeline": b.search_pipeline.serialize(),
         "terms": terms, "post": post, "tf": tfs,
         "len": [[b.field_lengths[f"{f}/{d}"] for d in range(n)] for f in fields],
+    }
+
+
+def index_docs(docs: list[dict], fields=CORE_FIELDS) -> dict:
+    """``encode(build_index(docs, fields))`` without lunr.py's per-token objects.
+
+    lunr.py's ``Builder.add`` (Token objects, deepcopy of metadata per token) was most
+    of the build; this counts the same terms with plain dicts.
+    """
+    config = _new_builder(fields)
+    names = list(config._fields)
+    nf, n = len(names), len(docs)
+    post: dict[str, list[list[int]]] = {}
+    tf_rare: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    lens = [[0] * n for _ in names]
+    for d, doc in enumerate(docs):
+        for f, name in enumerate(names):
+            counts: dict[str, int] = {}
+            length = 0
+            for syl, c in Counter(_terms(_field_text(doc, name))).items():
+                toks = _index_tokens(syl)
+                length += c * len(toks)
+                for t in toks:  # "dân" and "dan" both give "dan": add up
+                    counts[t] = counts.get(t, 0) + c
+            lens[f][d] = length
+            for t, c in counts.items():
+                row = post.get(t)
+                if row is None:
+                    row = post[t] = [[] for _ in range(nf)]
+                row[f].append(d)  # d only grows: ids come out sorted
+                if c != 1:
+                    tf_rare[t].append((f, d, c))
+    terms = sorted(post)
+    rows, tfs = [], []
+    for t_pos, term in enumerate(terms):
+        rows.append([[ids[0], *(y - x for x, y in zip(ids, ids[1:]))] if ids else [] for ids in post[term]])
+        tfs += [[t_pos, f, d, c] for f, d, c in sorted(tf_rare.get(term, ()))]
+    return {
+        "fields": names,
+        "boosts": [config._fields[f].boost for f in names],
+        "k1": config._k1, "b": config._b, "n": n,
+        "pipeline": config.search_pipeline.serialize(),
+        "terms": terms, "post": rows, "tf": tfs,
+        "len": lens,
     }
 
 
@@ -161,24 +221,58 @@ def default_url(title: str, iso_date: str) -> str:
     return f"{iso_date[:4]}/{iso_date[5:7]}/{vn.slugify(title)}.html"
 
 
-def year_parts(docs: list[dict], categories: list[str]) -> dict[str, dict]:
-    """The two JSON objects of one year, "core" and "lead".
+PARTS = ("core", "lead")
+
+
+def group_years(docs: list[dict], lead_words: int = LEAD_WORDS) -> tuple[list[str], dict[int, list[dict]]]:
+    """(category names, {year: its docs, newest first, leads clipped}), years newest first."""
+    by_year: dict[int, list[dict]] = defaultdict(list)
+    for d in docs:  # dates become ISO strings here, once (strftime was a hot spot)
+        d = dict(d, lead=clip_lead(d.get("lead") or "", lead_words), date=_iso(d["date"]))
+        by_year[int(d["date"][:4])].append(d)
+    for ds in by_year.values():
+        ds.sort(key=lambda d: (d["date"], d["url"]), reverse=True)
+    categories = sorted({d.get("category") or "" for d in docs})
+    return categories, {y: by_year[y] for y in sorted(by_year, reverse=True)}
+
+
+def part_inputs(part: str, docs: list[dict], categories: list[str]) -> list:
+    """Exactly what one part is made from, ``docs`` in row order (its cache key hashes this)."""
+    if part == "core":  # rows hold category positions: the whole category list counts
+        return [categories, [[_iso(d["date"]), d["url"], d["title"], d.get("category"),
+                              list(d.get("tags") or [])] for d in docs]]
+    return [d.get("lead") or "" for d in docs]  # in row order: a new URL alone changes nothing here
+
+
+def part_object(part: str, docs: list[dict], categories: list[str]) -> dict:
+    """One JSON object of a year, "core" or "lead"; ``docs`` as ``group_years`` orders them.
 
     Core rows are [title, url or 0 when it is default_url(), ISO date, category
     position]; category names live once in the manifest. Lead rows share the
     core row positions (the lunr refs).
     """
-    docs = sorted(docs, key=lambda d: (_iso(d["date"]), d["url"]), reverse=True)
+    if part == "lead":
+        return {"v": FORMAT, "index": index_docs(docs, LEAD_FIELDS),
+                "leads": [d.get("lead") or "" for d in docs]}
     cat_pos = {c: i for i, c in enumerate(categories)}
     rows = []
     for d in docs:
         iso = _iso(d["date"])
         url = 0 if d["url"] == default_url(d["title"], iso) else d["url"]
         rows.append([d["title"], url, iso, cat_pos.get(d.get("category"), -1)])
-    core = {"v": FORMAT, "index": encode(build_index(docs, CORE_FIELDS)), "docs": rows}
-    lead = {"v": FORMAT, "index": encode(build_index(docs, LEAD_FIELDS)),
-            "leads": [d.get("lead") or "" for d in docs]}
-    return {"core": core, "lead": lead}
+    return {"v": FORMAT, "index": index_docs(docs, CORE_FIELDS), "docs": rows}
+
+
+def year_parts(docs: list[dict], categories: list[str]) -> dict[str, dict]:
+    """Both parts of one year (docs in any order, leads already clipped)."""
+    docs = sorted(docs, key=lambda d: (_iso(d["date"]), d["url"]), reverse=True)
+    return {part: part_object(part, docs, categories) for part in PARTS}
+
+
+def make_part(part: str, year: int, docs: list[dict], categories: list[str]) -> tuple[str, bytes]:
+    """(content-hashed file name, JSON bytes) of one part."""
+    data = dumps(part_object(part, docs, categories))
+    return f"{year}-{part}.{content_hash(data)}.json", data
 
 
 def dumps(obj) -> bytes:
@@ -189,95 +283,40 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def compressed(data: bytes) -> dict[str, bytes]:
-    """The precompressed twins a static server hands out (nginx gzip_static/brotli_static)."""
-    return {
-        ".gz": gzip.compress(data, compresslevel=9, mtime=0),
-        ".br": brotli.compress(data, quality=11, mode=brotli.MODE_TEXT),
-    }
-
-
-def _code_version() -> str:
-    """Hash of the code that shapes a shard: a cached shard is reused only with the same code."""
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of the code that shapes a shard file: a cached file is reused only with the same code."""
     here = Path(__file__).resolve().parent
     src = b"".join(p.read_bytes() for p in (here / "builder.py", here / "pipeline.py",
-                                             here.parent / "vietnamese.py"))
-    return content_hash(src)
+                                             here / "store.py", here.parent / "vietnamese.py"))
+    return content_hash(src + lunr.__VERSION__.encode())
 
 
-def _year_files(year: int, docs: list[dict], categories: list[str]) -> dict[str, bytes]:
-    out = {}
-    for part, obj in year_parts(docs, categories).items():
-        data = dumps(obj)
-        out[f"{year}-{part}.{content_hash(data)}.json"] = data
-    return out
+def part_key(part: str, year: int, docs: list[dict], categories: list[str]) -> str:
+    """Digest of exactly the inputs of one part and the code that makes it."""
+    blob = dumps([FORMAT, code_version(), part, year, part_inputs(part, docs, categories)])
+    return hashlib.sha256(blob).hexdigest()[:32]
 
 
-def _cache_key(year: int, docs: list[dict], categories: list[str]) -> str:
-    rows = sorted([_iso(d["date"]), d["url"], d["title"], d.get("category") or "",
-                   list(d.get("tags") or []), d.get("lead") or ""] for d in docs)
-    return content_hash(dumps([FORMAT, _code_version(), year, categories, rows]))
+def build_shards(docs: list[dict], lead_words: int = LEAD_WORDS) -> tuple[dict, dict[str, bytes]]:
+    """All year shards and the manifest, built in this process without a cache.
 
-
-def build_shards(docs: list[dict], lead_words: int = LEAD_WORDS, cache_dir=None,
-                 workers: int = 1) -> tuple[dict, dict[str, bytes]]:
-    """All year shards and the manifest.
-
-    Returns (manifest, files): files maps a content-hashed file name to its bytes;
-    the manifest lists each year, newest first, with its file names.
-    ``cache_dir``: reuse a year whose articles did not change (old years rarely do).
-    ``workers`` > 1: build years in that many processes.
+    Returns (manifest, files): files maps a content-hashed file name to its JSON bytes;
+    the manifest lists each year, newest first, with its file names. The plugin goes
+    through ``store.publish`` (cache, compression, processes), which gives the same.
     """
-    by_year: dict[int, list[dict]] = defaultdict(list)
-    for d in docs:
-        d = dict(d, lead=clip_lead(d.get("lead") or "", lead_words))
-        by_year[int(_iso(d["date"])[:4])].append(d)
-    categories = sorted({d.get("category") or "" for d in docs})
-    cache = Path(cache_dir) if cache_dir else None
-    done: dict[int, dict[str, bytes]] = {}
-    keys = {y: _cache_key(y, ds, categories) for y, ds in by_year.items()} if cache else {}
-    for y in by_year:
-        hit = cache / f"{keys[y]}.json" if cache else None
-        if hit and hit.exists():
-            done[y] = {k: v.encode("utf-8") for k, v in json.loads(hit.read_text("utf-8")).items()}
-    todo = [y for y in sorted(by_year, reverse=True) if y not in done]
-    if workers > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {y: pool.submit(_year_files, y, by_year[y], categories) for y in todo}
-            built = {y: f.result() for y, f in futures.items()}
-    else:
-        built = {y: _year_files(y, by_year[y], categories) for y in todo}
-    for y, files_y in built.items():
-        done[y] = files_y
-        if cache:
-            atomic_write(str(cache / f"{keys[y]}.json"),
-                         json.dumps({k: v.decode("utf-8") for k, v in files_y.items()}).encode("utf-8"))
-    if cache and cache.exists():  # drop shards of years that changed since
-        for old in cache.glob("*.json"):
-            if old.stem not in keys.values():
-                old.unlink()
+    categories, years = group_years(docs, lead_words)
     files: dict[str, bytes] = {}
-    years = []
-    for year in sorted(by_year, reverse=True):
-        entry: dict = {"year": year, "docs": len(by_year[year])}
-        for name, data in done[year].items():
+    entries = []
+    for year, ds in years.items():
+        entry: dict = {"year": year, "docs": len(ds)}
+        for part in PARTS:
+            name, data = make_part(part, year, ds, categories)
             files[name] = data
-            entry[name.split(".")[0].split("-")[1]] = name
-        years.append(entry)
-    manifest = {"v": FORMAT, "categories": categories, "years": years}
-    return manifest, files
+            entry[part] = name
+        entries.append(entry)
+    return manifest(categories, entries), files
 
 
-def write_files(out_dir, files: dict[str, bytes]) -> list[Path]:
-    """Write each file plus its .gz and .br; returns the written paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in files.items():
-        for suffix, blob in {"": data, **compressed(data)}.items():
-            p = out / (name + suffix)
-            p.write_bytes(blob)
-            written.append(p)
-    return written
+def manifest(categories: list[str], years: list[dict]) -> dict:
+    return {"v": FORMAT, "categories": categories, "years": years}
