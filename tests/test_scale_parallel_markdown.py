@@ -52,3 +52,15 @@ def test_pool_renders_what_the_reader_asks_for(tmp_path):
     finally:
         pm.POOL.stop()
         pm.POOL.html.clear()
+
+
+def test_pool_renders_in_the_order_the_generator_reads(tmp_path):
+    """Results arrive as the reader asks for them, so reading overlaps rendering
+    (in sorted order the first reads waited for almost the whole pool)."""
+    from conftest import ROOT
+    from scripts import bench_reading
+
+    gen_corpus.write(80, 3, str(tmp_path / "corpus"), image_pool=1)
+    r = bench_reading.run(str(ROOT), str(tmp_path / "corpus"), str(tmp_path))
+    assert r["files"] == 80
+    assert r["held"] <= 2  # a file's body and summary; never a backlog

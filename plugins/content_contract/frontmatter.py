@@ -69,8 +69,11 @@ def parse(text: str, path: str, abs_path: str = "") -> SourceFile:
     body = text[body_start:]
     meta: dict = {}
     lines: dict = {}
+    # One parse: compose the node tree (key lines), then construct values from it, which
+    # is what yaml.load does internally, without parsing the text a second time.
+    loader = Loader(header)
     try:
-        node = yaml.compose(header, Loader=Loader)
+        node = loader.get_single_node()
         if node is not None and not isinstance(node, yaml.MappingNode):
             problems.append(
                 Problem(path, header_start, "phần đầu YAML phải là danh sách 'tên: giá trị'",
@@ -79,7 +82,7 @@ def parse(text: str, path: str, abs_path: str = "") -> SourceFile:
         elif node is not None:
             for key_node, _ in node.value:
                 lines[str(key_node.value).lower()] = header_start + key_node.start_mark.line
-            meta = yaml.load(header, Loader=Loader) or {}
+            meta = loader.construct_document(node) or {}
             meta = {str(k).lower(): v for k, v in meta.items()}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -96,4 +99,21 @@ def parse(text: str, path: str, abs_path: str = "") -> SourceFile:
         # as 2024-13-45. Read date-like values as text: the rules then name field and line.
         quoted = _DATE_VALUE_RE.sub(r'\1"\2"', header)
         meta = {str(k).lower(): v for k, v in (yaml.load(quoted, Loader=Loader) or {}).items()}
+    finally:
+        loader.dispose()
     return SourceFile(path, meta, lines, body, body_line, problems, abs_path)
+
+
+def parse_bytes(data: bytes, path: str, abs_path: str = "") -> SourceFile:
+    """parse() for a file's raw bytes: decoded as open(..., encoding="utf-8") reads text
+    (universal newlines); a file that is not UTF-8 is a Problem, not a crash."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return SourceFile(path, {}, {}, "", 1, [
+            Problem(path, line, "tệp không phải mã UTF-8 (có ký tự không đọc được)",
+                    "mở tệp bằng trình soạn thảo và lưu lại với mã UTF-8")], abs_path)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return parse(text, path, abs_path)

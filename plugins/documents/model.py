@@ -203,8 +203,9 @@ def display_path(path: str) -> str:
 
 
 def load_sources(folder: str, ignore: list[str] | None = None,
-                 skip: list[str] | None = None) -> list[frontmatter.SourceFile]:
-    """Every .md under folder (sorted), except the subfolders in skip (absolute)."""
+                 skip: list[str] | None = None, store=None) -> list[frontmatter.SourceFile]:
+    """Every .md under folder (sorted), except the subfolders in skip (absolute).
+    store: a content_contract.cache.FileCache, so only changed files are parsed."""
     ignore = ignore or []
     skip = {os.path.abspath(s) for s in (skip or [])}
     out = []
@@ -218,7 +219,7 @@ def load_sources(folder: str, ignore: list[str] | None = None,
         )
         for name in sorted(filenames):
             if name.endswith(".md") and not any(fnmatch.fnmatch(name, p) for p in ignore):
-                out.append(_read(os.path.join(dirpath, name)))
+                out.append(_read(os.path.join(dirpath, name), store))
     return out
 
 
@@ -227,14 +228,18 @@ def load_sources(folder: str, ignore: list[str] | None = None,
 _PARSED: dict[str, tuple[tuple, frontmatter.SourceFile]] = {}
 
 
-def _read(path: str) -> frontmatter.SourceFile:
+def _read(path: str, store=None) -> frontmatter.SourceFile:
     st = os.stat(path)
     stamp = (st.st_mtime_ns, st.st_size, os.path.relpath(path))
     hit = _PARSED.get(path)
-    if hit is not None and hit[0] == stamp:
+    if store is not None:  # the cache must see every file, or it would drop the unseen ones
+        src = store.get(path, "document",
+                        lambda data: frontmatter.parse_bytes(data, display_path(path), path))
+    elif hit is not None and hit[0] == stamp:
         return hit[1]
-    with open(path, encoding="utf-8") as fh:
-        src = parse_source(fh.read(), display_path(path), path)
+    else:
+        with open(path, encoding="utf-8") as fh:
+            src = parse_source(fh.read(), display_path(path), path)
     _PARSED[path] = (stamp, src)
     return src
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from plugins import vietnamese
+from plugins.content_contract import cache
 from plugins.content_contract.frontmatter import Problem, SourceFile
 from plugins.content_contract.rules import SLUG_RE, suggest
 
@@ -48,16 +49,21 @@ def settings_paths(settings) -> tuple[str, str, str]:
     return docs, os.path.join(root, files_rel), files_rel
 
 
-def load(settings) -> list[SourceFile]:
+def load(settings, store=None) -> list[SourceFile]:
     docs_dir, files_dir, _ = settings_paths(settings)
-    return model.load_sources(docs_dir, settings.get("IGNORE_FILES", []), skip=[files_dir])
+    return model.load_sources(docs_dir, settings.get("IGNORE_FILES", []), skip=[files_dir], store=store)
 
 
 def check(settings) -> list[Problem]:
-    """All problems in content/documents (the CONTENT_CHECKS entry point)."""
+    """All problems in content/documents (the CONTENT_CHECKS entry point).
+    Parsed files are cached (CACHE_PATH/content_contract/documents.pickle); the checks,
+    which span files (slugs, numbers, relations), run on every build."""
     _, files_dir, _ = settings_paths(settings)
     types = settings.get("DOCUMENT_TYPES") or model.DEFAULT_TYPES
-    return check_sources(load(settings), files_dir, types)
+    store = cache.open_cache(settings, "documents")
+    problems = check_sources(load(settings, store), files_dir, types)
+    store.save()
+    return problems
 
 
 def _line(src: SourceFile, key: str) -> int:
