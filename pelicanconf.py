@@ -149,6 +149,9 @@ FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
 TRANSLATION_FEED_ATOM = None
+# Articles have no translations (one language; the contract rejects duplicate slugs).
+# Pelican's translation matching is quadratic: ~3 s at 10k articles, hours at 100k.
+ARTICLE_TRANSLATION_ID = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 FEED_MAX_ITEMS = 30
