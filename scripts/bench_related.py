@@ -2,12 +2,14 @@
 
     .venv/bin/python scripts/bench_related.py                       # 1k and 10k
     .venv/bin/python scripts/bench_related.py --sizes 1000,10000,100000
+    .venv/bin/python scripts/bench_related.py --workers 1         # tokenise on one core
 
 For each size it generates a clustered corpus with ``scripts.gen_corpus.generate``
 (kept in --work as a pickle so reruns skip generation), then runs each phase in its
 own subprocess so that peak RSS belongs to that phase alone:
 
-- cold:  related step with an empty token cache (tokenises every article);
+- cold:  related step with an empty token cache (tokenises every article, in
+         ``--workers`` forked processes; their peak RSS is its own column);
 - warm:  the step on a rebuild (counts loaded from the cache, nothing tokenised);
 - edit1: the step after one article changed (tokenises one article);
 - tags:  a faithful re-implementation of the ``related_posts`` plugin of
@@ -91,41 +93,46 @@ def tag_baseline(docs, numentries: int = 5) -> dict[str, list[str]]:
     return out
 
 
-def run_phase(phase: str, path: str, cache_dir: str) -> dict:
+def run_phase(phase: str, path: str, cache_dir: str, workers: int = 0) -> dict:
     """Runs in the subprocess: one phase, returns its measurements."""
     from plugins.related_news import similarity as S
 
     with open(path, "rb") as fh:
         docs, clusters = pickle.load(fh)
     rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    cache_path = os.path.join(cache_dir, "counts.pickle")
+    cache_path = os.path.join(cache_dir, "counts.bin")
     res: dict = {"phase": phase}
     if phase == "edit1":
         d = docs[len(docs) // 2]
         d.text += "\nBài viết đã được cập nhật thêm thông tin."
     t0 = time.perf_counter()
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
+    ch0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if phase == "tags":
         lists = tag_baseline(docs)
     else:
         cache = S.CountCache(cache_path)
-        result = S.compute(docs, S.Config(), cache)
+        result = S.compute(docs, S.Config(workers=workers), cache)
         if phase == "cold":
             cache.save()
         lists = result.related
         res["stats"] = result.stats
     res["seconds"] = time.perf_counter() - t0
     ru1 = resource.getrusage(resource.RUSAGE_SELF)
+    ch1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, once they have exited
     res["cpu"] = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    res["cpu"] += (ch1.ru_utime - ch0.ru_utime) + (ch1.ru_stime - ch0.ru_stime)
     res["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["rss_loaded_mb"] = rss_loaded
+    res["rss_workers_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     res["p_at_5"] = precision_at_5(lists, clusters)
     return res
 
 
-def phase_in_subprocess(phase: str, path: str, cache_dir: str) -> dict:
+def phase_in_subprocess(phase: str, path: str, cache_dir: str, workers: int) -> dict:
     out = subprocess.run([sys.executable, __file__, "--phase", phase, "--corpus", path,
-                          "--cache", cache_dir], capture_output=True, text=True, check=True)
+                          "--cache", cache_dir, "--workers", str(workers)],
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -135,19 +142,21 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--baseline-max", type=int, default=10000)
     ap.add_argument("--work", default="/tmp/bench_related")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="processes that tokenise a cold build (0 = CPUs, at most 4)")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--cache", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.phase:
-        print(json.dumps(run_phase(args.phase, args.corpus, args.cache)))
+        print(json.dumps(run_phase(args.phase, args.corpus, args.cache, args.workers)))
         return 0
 
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}, "
-          f"cpus: {os.cpu_count()}", flush=True)
+          f"cpus: {os.cpu_count()}, workers: {args.workers or 'auto'}", flush=True)
     header = ("| articles | phase | wall (s) | CPU (s) | peak RSS (MB) | RSS after loading corpus (MB) "
-              "| tokenised | precision@5 |")
-    rows = [header, "|---|---|---|---|---|---|---|---|"]
+              "| workers' peak RSS (MB) | tokenised | precision@5 |")
+    rows = [header, "|---|---|---|---|---|---|---|---|---|"]
     ratios = []
     for n in [int(s) for s in args.sizes.split(",")]:
         t0 = time.perf_counter()
@@ -159,11 +168,11 @@ def main(argv=None) -> int:
         phases = ["cold", "warm", "edit1"] + (["tags"] if n <= args.baseline_max else [])
         got = {}
         for ph in phases:
-            r = got[ph] = phase_in_subprocess(ph, path, cache_dir)
+            r = got[ph] = phase_in_subprocess(ph, path, cache_dir, args.workers)
             tok = r.get("stats", {}).get("tokenized", "")
             name = {"tags": "tag-only baseline"}.get(ph, "related_news " + ph)
             rows.append(f"| {n:,} | {name} | {r['seconds']:.2f} | {r['cpu']:.2f} | {r['rss_mb']:.0f} | "
-                        f"{r['rss_loaded_mb']:.0f} | {tok} | {r['p_at_5']:.3f} |")
+                        f"{r['rss_loaded_mb']:.0f} | {r['rss_workers_mb']:.0f} | {tok} | {r['p_at_5']:.3f} |")
             print(rows[-1], flush=True)
         if "tags" in got:
             ratios.append(f"| {n:,} | {got['warm']['seconds'] / got['tags']['seconds']:.2f} | "

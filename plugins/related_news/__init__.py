@@ -31,13 +31,22 @@ def _slug_list(value) -> list[str]:
     return [str(value).strip()]
 
 
+# Part of the cache key: bump when the text given to the ranking changes for the same HTML.
+TEXT_VERSION = "plain-text-1"
+
+
 def to_doc(article) -> similarity.Doc:
     meta = article.metadata
-    summary = meta.get("summary") or ""
+    summary = str(meta.get("summary") or "")
+    content = str(article._content or "")
+    title = str(article.title)
     return similarity.Doc(
         slug=article.slug,
-        title=str(article.title),
-        text=plain_text(str(summary)) + "\n" + plain_text(article._content),
+        title=title,
+        # Plain text is made only for articles missing from the token cache, a batch at a
+        # time; the key hashes the HTML, so a rebuild never strips tags.
+        text=lambda: plain_text(summary) + "\n" + plain_text(content),
+        key=similarity.content_hash(title, f"{TEXT_VERSION}\0{summary}\0{content}"),
         date=article.date,
         category=article.category.name if getattr(article, "category", None) else "",
         tags=[t.name for t in getattr(article, "tags", [])],
@@ -48,7 +57,7 @@ def to_doc(article) -> similarity.Doc:
 
 
 def cache_file(settings) -> str:
-    return os.path.join(settings["CACHE_PATH"], "related_news", "counts.pickle")
+    return os.path.join(settings["CACHE_PATH"], "related_news", "counts.bin")
 
 
 def add_related(generator) -> None:
@@ -75,6 +84,9 @@ def add_related(generator) -> None:
     stats = {**result.stats, "seconds": round(seconds, 3)}
     if use_cache:
         cache.save()
+        legacy = os.path.join(os.path.dirname(cache_file(settings)), "counts.pickle")
+        if os.path.exists(legacy):  # the first cache format, replaced by counts.bin
+            os.remove(legacy)
         with open(os.path.join(os.path.dirname(cache_file(settings)), "last_run.json"), "w",
                   encoding="utf-8") as fh:
             json.dump(stats, fh)

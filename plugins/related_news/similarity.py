@@ -7,7 +7,9 @@ Pipeline
 1. Tokens: syllables from the shared ``plugins.vietnamese`` module (NFC + tone
    placement, so "hoà" == "hòa"), unigrams and bigrams that never cross punctuation.
 2. Counts per article are cached by content hash (``CountCache``), so a rebuild
-   after one edit tokenises one article.
+   after one edit tokenises one article. A cold build counts in batches in forked
+   worker processes (``parallel.map_batches``); batches are merged in order, so the
+   vocabulary and the counts are the same with any number of workers.
 3. TF-IDF (the weights of scikit-learn's ``TfidfTransformer``, sublinear tf, L2, computed
    in row blocks to bound memory; a test checks them equal) after a
    document-frequency cut (``min_df``/``max_df``) instead of a stopword list; each
@@ -26,20 +28,22 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import itertools
 import math
 import os
 import pickle
 import re
-from collections import Counter
+import tempfile
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, Union
 
 import numpy as np
 import scipy.sparse as sp
 from sparse_dot_topn import sp_matmul_topn
 
 from plugins import vietnamese
-from plugins.fileutil import atomic_write
+
+from . import parallel
 
 ANALYZER_VERSION = "syl12-v3"  # bump when analyze() changes: invalidates caches
 _BREAK_CHARS = set(".,;:!?…()[]{}\"“”‘’«»/|–—")
@@ -64,6 +68,7 @@ class Config:
     top_terms: int = 40             # terms kept per vector
     pool: int = 30                  # candidates per article before reranking
     chunk_size: int = 2000          # rows per sparse product
+    workers: int = 0                # processes that tokenise a cold build (0 = CPUs, at most 4)
 
     @classmethod
     def from_settings(cls, values: dict | None) -> "Config":
@@ -75,25 +80,42 @@ class Config:
         return cls(**values)
 
 
+Text = Union[str, Callable[[], str]]
+
+
+def _text(value: Text) -> str:
+    return value if isinstance(value, str) else value()
+
+
+def _texts(values: Sequence[Text]) -> list[str]:
+    return [_text(v) for v in values]
+
+
 @dataclasses.dataclass
 class Doc:
     slug: str
     title: str
-    text: str                        # summary + body as plain text (title is added)
+    # Summary + body as plain text (title is added), or a function that makes it: then the
+    # text is made only for articles missing from the cache, a batch at a time.
+    text: Text
     date: datetime.datetime
     category: str
     tags: Sequence[str] = ()
     related: Sequence[str] = ()
     related_exclude: Sequence[str] = ()
     no_related: bool = False
+    key: str | None = None           # cache key; default content_hash(title, text)
 
     @property
     def full_text(self) -> str:
-        return f"{self.title}.\n{self.text}"
+        return f"{self.title}.\n{_text(self.text)}"
+
+    def read_full_text(self) -> str:  # a bound method is a lazy ``Text``
+        return self.full_text
 
     @property
     def hash(self) -> str:
-        return content_hash(self.title, self.text)
+        return self.key or content_hash(self.title, _text(self.text))
 
 
 @dataclasses.dataclass
@@ -149,67 +171,217 @@ def content_hash(title: str, text: str) -> str:
     return h.hexdigest()
 
 
-def count_matrix(texts: Sequence[str], vocab: dict[str, int] | None = None,
-                 n_cols: int | None = None) -> sp.csr_matrix:
+# Fast path for counting, same tokens as ``analyze``. A whitespace chunk maps (cached) to
+# syllable ids with -1 at each break character; phrases and bigrams are then found with
+# numpy over a batch of texts. Ids are per process: batches return term strings.
+_SYL_IDS: dict[str, int] = {}
+_SYL_STRS: list[str] = []
+_PAIR = 1 << 32  # bigram key = (first id + 1) * _PAIR + second id; unigram key = id
+
+
+def _syl_id(syl: str) -> int:
+    i = _SYL_IDS.get(syl)
+    if i is None:
+        i = _SYL_IDS[syl] = len(_SYL_STRS)
+        _SYL_STRS.append(syl)
+    return i
+
+
+class _ChunkIds(dict):
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        ids: list[int] = []
+        for n, part in enumerate(_BREAK_RE.split(chunk)):
+            if n:
+                ids.append(-1)
+            ids.extend([_syl_id(s) for s in vietnamese.syllables(part)])
+        if len(self) >= 1 << 18:
+            self.clear()
+        value = self[chunk] = tuple(ids)
+        return value
+
+
+_CHUNK_IDS = _ChunkIds()
+
+
+def _count_batch(texts: Sequence[Text]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Counts of ``analyze`` tokens for a batch of texts, without a Counter per text.
+
+    Returns (terms, cols, counts, lengths): the batch's terms in order of first
+    appearance (as ``analyze`` emits them: each phrase's unigrams, then its bigrams),
+    and per text (row-major) the term numbers and counts, ``lengths[r]`` of them for text r.
+    """
+    get = _CHUNK_IDS.__getitem__
+    flat = [-1]
+    sizes = np.empty(len(texts), dtype=np.int64)
+    for r, text in enumerate(texts):
+        before = len(flat)
+        flat.extend(itertools.chain.from_iterable(map(get, _text(text).split())))
+        flat.append(-1)  # texts end with a break, so no phrase spans two texts
+        sizes[r] = len(flat) - before
+    s = np.array(flat, dtype=np.int64)
+    del flat
+    n = s.size
+    pos = np.arange(n)
+    brk = s < 0
+    p0 = np.maximum.accumulate(np.where(brk, pos, -1)) + 1             # phrase start
+    p1 = np.minimum.accumulate(np.where(brk, pos, n)[::-1])[::-1]      # phrase end
+    row = np.repeat(np.arange(-1, len(texts)), np.concatenate([[1], sizes]))
+    uni = np.flatnonzero(~brk)
+    bi = np.flatnonzero(~brk[:-1] & ~brk[1:])
+    keys = np.concatenate([s[uni], (s[bi] + 1) * _PAIR + s[bi + 1]])
+    # Where analyze() would emit each token: a phrase [p0, p1) takes the slots from
+    # 2*p0: its unigrams first, then its bigrams; phrases never overlap.
+    slot = np.concatenate([p0[uni] + uni, p1[bi] + bi])
+    rows = np.concatenate([row[uni], row[bi]])
+    del s, pos, brk, p0, p1, row, uni, bi
+    uniq, inv = np.unique(keys, return_inverse=True)
+    first = np.full(uniq.size, np.iinfo(np.int64).max)
+    np.minimum.at(first, inv.ravel(), slot)
+    by_first = np.argsort(first)
+    rank = np.empty(uniq.size, dtype=np.int64)
+    rank[by_first] = np.arange(uniq.size)
+    pairs, counts = np.unique(rows * _PAIR + rank[inv.ravel()], return_counts=True)
+    cols = (pairs % _PAIR).astype(np.int32)
+    lengths = np.bincount(pairs // _PAIR, minlength=len(texts))
+    syl = _SYL_STRS
+    terms = [syl[k] if k < _PAIR else f"{syl[k // _PAIR - 1]} {syl[k % _PAIR]}"
+             for k in uniq[by_first].tolist()]
+    wide = counts.size and counts.max() > np.iinfo(np.uint16).max
+    return terms, cols, counts.astype(np.int32 if wide else np.uint16), lengths
+
+
+def count_matrix(texts: Sequence[Text], vocab: dict[str, int] | None = None,
+                 n_cols: int | None = None, workers: int = 1, batch: int = 500) -> sp.csr_matrix:
     """Token counts (rows = texts), columns from ``vocab`` which grows with new terms.
 
     Same result as scikit-learn's ``CountVectorizer(analyzer=analyze)`` (tested), with
-    ``collections.Counter`` doing the counting in C: about twice as fast.
+    columns numbered in order of first appearance. Batches of ``batch`` texts may run in
+    ``workers`` forked processes; they are merged in order, so the result is the same.
+    Counts are uint16 (int32 if a count exceeds 65,535), columns int32: 6 bytes an entry.
     """
     vocab = {} if vocab is None else vocab
-    # Python lists of ints cost ~36 bytes an entry: flush them to int32 arrays in batches.
-    parts_idx: list[np.ndarray] = []
-    parts_data: list[np.ndarray] = []
+    # Batches are appended to two arrays grown in place (realloc moves big blocks with
+    # mremap, no copy): per-batch parts joined at the end would need 2x, and glibc keeps
+    # the freed parts' heap pages.
+    all_cols = np.empty(1 << 16, dtype=np.int32)
+    all_data = np.empty(1 << 16, dtype=np.uint16)
+    nnz = 0
     lengths = np.zeros(len(texts), dtype=np.int64)
-    indices: list[int] = []
-    data: list[int] = []
-    for r, text in enumerate(texts):
-        counts = Counter(analyze(text))
-        indices.extend([vocab.setdefault(t, len(vocab)) for t in counts])
-        data.extend(counts.values())
-        lengths[r] = len(counts)
-        if len(indices) > 1 << 20:
-            parts_idx.append(np.array(indices, dtype=np.int32))
-            parts_data.append(np.array(data, dtype=np.int32))
-            indices, data = [], []
-    parts_idx.append(np.array(indices, dtype=np.int32))
-    parts_data.append(np.array(data, dtype=np.int32))
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    m = sp.csr_matrix((np.concatenate(parts_data), np.concatenate(parts_idx), indptr),
+    r = 0
+    # Texts are made in the parent and sent (see parallel.py: cheaper than copy-on-write).
+    for terms, cols, counts, lens in parallel.map_batches(_count_batch, texts, batch, workers,
+                                                          prepare=_texts):
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), dtype=np.int32,
+                          count=len(terms))
+        end = nnz + cols.size
+        if end > all_cols.size:
+            size = max(end, all_cols.size * 5 // 4)
+            all_cols.resize(size, refcheck=False)  # private arrays: no view of them exists
+            all_data.resize(size, refcheck=False)
+        if counts.dtype != all_data.dtype and np.can_cast(all_data.dtype, counts.dtype):
+            all_data = all_data.astype(counts.dtype)  # a count above 65,535: rare
+        all_cols[nnz:end] = ids[cols]
+        all_data[nnz:end] = counts
+        nnz = end
+        lengths[r:r + lens.size] = lens
+        r += lens.size
+    all_cols.resize(nnz, refcheck=False)
+    all_data.resize(nnz, refcheck=False)
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    m = sp.csr_matrix((all_data, all_cols, indptr),
                       shape=(len(texts), len(vocab) if n_cols is None else n_cols))
     m.sort_indices()
     return m
 
 
+def _grow(box: list[np.ndarray], b: np.ndarray) -> np.ndarray:
+    """The array in ``box`` (its only holder) followed by ``b``: in place (realloc, no
+    second copy) when nothing else refers to it, else a new array."""
+    a = box.pop()
+    base = a.base  # scipy keeps a view of the array it was given: grow that array
+    if (isinstance(base, np.ndarray) and base.base is None and base.dtype == a.dtype
+            and base.shape == a.shape):
+        a = base
+    del base
+    dtype = np.result_type(a.dtype, b.dtype)
+    if a.dtype == dtype and a.flags.owndata and a.flags.c_contiguous:
+        n = a.size
+        try:
+            a.resize(n + b.size, refcheck=True)  # refuses if a view or another name holds it
+        except ValueError:
+            pass
+        else:
+            a[n:] = b
+            return a
+    return np.concatenate([a.astype(dtype, copy=False), b.astype(dtype, copy=False)])
+
+
+def _read_npy(fh) -> np.ndarray:
+    """The next .npy section of ``fh``, read into an array that owns its memory (np.load
+    returns a view, which could not grow in place)."""
+    version = np.lib.format.read_magic(fh)
+    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                   else np.lib.format.read_array_header_2_0)
+    shape, fortran_order, dtype = read_header(fh)
+    if fortran_order or len(shape) != 1 or dtype.hasobject:
+        raise ValueError("unexpected array in the related-news cache")
+    out = np.empty(shape, dtype=dtype)
+    if fh.readinto(memoryview(out).cast("B")) != out.nbytes:
+        raise ValueError("truncated related-news cache")
+    return out
+
+
+_FORMAT = 2  # cache file: a pickled header, then .npy sections (indptr, indices, data)
+
+
 class CountCache:
-    """Per-article token counts keyed by content hash, in one pickle under CACHE_PATH.
+    """Per-article token counts keyed by content hash, in one file under CACHE_PATH.
 
     Holds a vocabulary and a CSR count matrix whose rows are hashes. ``counts()``
     tokenises only texts whose hash is missing; ``save()`` keeps only the rows
-    used by the last call, so deleted articles do not accumulate.
+    used by the last call, so deleted articles do not accumulate. The arrays are stored
+    as .npy sections, read straight into arrays this process owns (an edit appends rows
+    in place) and written a block at a time (no second copy in memory).
     """
 
     few_edits_ratio = 1000  # up to vocabulary/ratio new texts: look up their terms only
+    block_rows = 2048       # rows gathered at a time when saving
+    batch = 500             # texts per batch (and per task of a worker) when counting
 
     def __init__(self, path: str | None):
         self.path = path
         self._vocab: list[str] | None = []
         self._vocab_text = ""  # as stored: one string, split only when needed
         self.rows: dict[str, int] = {}
-        self.matrix = sp.csr_matrix((0, 0), dtype=np.int32)
+        self.matrix = sp.csr_matrix((0, 0), dtype=np.uint16)
         self.last: dict = {}
         self.dirty = False
         if path and os.path.exists(path):
             try:
-                with open(path, "rb") as fh:
-                    data = pickle.load(fh)
-                if data.get("version") == ANALYZER_VERSION:
-                    self._vocab, self._vocab_text = None, data["vocab"]
-                    self.rows = {h: i for i, h in enumerate(data["hashes"])}
-                    self.matrix = data["matrix"]
+                self._load(path)
             except Exception:  # a broken cache is rebuilt, never fatal
-                self._vocab, self.rows = [], {}
-                self.matrix = sp.csr_matrix((0, 0), dtype=np.int32)
+                self._vocab, self._vocab_text, self.rows = [], "", {}
+                self.matrix = sp.csr_matrix((0, 0), dtype=np.uint16)
+
+    def _load(self, path: str) -> None:
+        with open(path, "rb") as fh:
+            head = pickle.load(fh)
+            if head.get("version") != ANALYZER_VERSION:
+                return
+            if "matrix" in head:  # first format: everything in one pickle
+                matrix = head["matrix"]
+            else:
+                if head.get("format") != _FORMAT:
+                    return
+                arrays = [_read_npy(fh) for _ in range(3)]
+                matrix = sp.csr_matrix((arrays[2], arrays[1], arrays[0]), shape=head["shape"])
+                del arrays
+        if matrix.shape[0] != len(head["hashes"]) or matrix.shape[1] != head["vocab"].count("\n") + bool(head["vocab"]):
+            raise ValueError("inconsistent related-news cache")
+        self._vocab, self._vocab_text = None, head["vocab"]
+        self.rows = {h: i for i, h in enumerate(head["hashes"])}
+        self.matrix = matrix
 
     @property
     def vocab(self) -> list[str]:
@@ -218,13 +390,15 @@ class CountCache:
             self._vocab_text = ""
         return self._vocab
 
-    def counts(self, items: Sequence[tuple[str, str]], gather: bool = True) -> sp.csr_matrix:
+    def counts(self, items: Sequence[tuple[str, Text]], gather: bool = True,
+               workers: int = 1) -> sp.csr_matrix:
         """Count matrix for ``(hash, text)`` items, in order; columns = ``self.vocab``.
 
+        A text may be a function that makes it: it is called only if its hash is missing.
         With ``gather=False`` it returns the whole cached matrix (no copy) and the rows
         of the items are ``self.last["used"]``: ``tfidf(..., rows=...)`` reads them in blocks.
         """
-        missing: dict[str, str] = {}
+        missing: dict[str, Text] = {}
         for h, text in items:
             if h not in self.rows and h not in missing:
                 missing[h] = text
@@ -234,6 +408,7 @@ class CountCache:
             texts = list(missing.values())
             if len(texts) * self.few_edits_ratio < known:
                 # A few edited articles: map only their terms, not the whole vocabulary.
+                texts = [_text(t) for t in texts]
                 terms: set[str] = set()
                 for text in texts:
                     terms.update(analyze(text))
@@ -244,24 +419,30 @@ class CountCache:
                 new = count_matrix(texts, index, n_cols=len(vocab))
             else:
                 index = {t: i for i, t in enumerate(vocab)}
-                new = count_matrix(texts, index)
-                vocab.extend(sorted((t for t in index if index[t] >= known), key=index.__getitem__))
+                new = count_matrix(texts, index, workers=workers, batch=self.batch)
+                vocab.extend(itertools.islice(index, known, None))  # ids are insertion order
+            del index, texts
             old = self.matrix
             self.matrix = None  # let the old arrays go as soon as they are copied
             base = old.shape[0]
             for off, h in enumerate(missing):
                 self.rows[h] = base + off
-            self.matrix = sp.csr_matrix(
-                (np.concatenate([old.data, new.data]).astype(np.int32, copy=False),
-                 np.concatenate([old.indices, new.indices]).astype(np.int32, copy=False),
-                 np.concatenate([old.indptr, new.indptr[1:] + old.nnz])),
-                shape=(base + new.shape[0], len(vocab)))
-            del old
+            if base == 0:
+                self.matrix = sp.csr_matrix(new, shape=(new.shape[0], len(vocab)))
+            else:
+                nnz = old.nnz
+                boxes = [[old.data], [old.indices], [old.indptr.astype(np.int64)]]
+                del old  # its arrays can then grow in place
+                self.matrix = sp.csr_matrix(
+                    (_grow(boxes[0], new.data), _grow(boxes[1], new.indices),
+                     _grow(boxes[2], new.indptr[1:] + nnz)),
+                    shape=(base + new.shape[0], len(vocab)))
+            del new
         order = np.fromiter((self.rows[h] for h, _ in items), dtype=np.int64, count=len(items))
         self.last = {"tokenized": len(missing), "cached": len(items) - len(missing),
                      "used": order}
         same = len(order) == self.matrix.shape[0] and (order == np.arange(len(order))).all()
-        self.dirty = bool(missing) or not same
+        self.dirty = self.dirty or bool(missing) or not same  # until saved
         if same or not gather:
             return self.matrix  # rows already in order, or the caller gathers them
         return self.matrix[order]
@@ -274,28 +455,60 @@ class CountCache:
             return  # nothing new: the file on disk is already right
         keep = np.array(list(dict.fromkeys(used.tolist())), dtype=np.int64)  # in docs' order
         m = self.matrix
-        if not (len(keep) == m.shape[0] and (keep == np.arange(len(keep))).all()):
-            m = m[keep]
+        blocks = [keep[i:i + self.block_rows] for i in range(0, keep.size, self.block_rows)]
+        in_use = np.zeros(m.shape[1], dtype=bool)
+        for b in blocks:
+            in_use[m[b].indices] = True
+        cols = np.flatnonzero(in_use)
+        remap = np.full(m.shape[1], -1, dtype=np.int32)
+        remap[cols] = np.arange(cols.size, dtype=np.int32)
         vocab = self.vocab
-        in_use = np.bincount(m.indices, minlength=len(vocab)) > 0
-        if not in_use.all():  # drop terms no kept row uses
-            cols = np.flatnonzero(in_use)
-            remap = np.full(len(vocab), -1, dtype=np.int32)
-            remap[cols] = np.arange(len(cols), dtype=np.int32)
-            m = sp.csr_matrix((m.data, remap[m.indices], m.indptr), shape=(m.shape[0], len(cols)))
+        if cols.size < len(vocab):  # drop terms no kept row uses
             vocab = [vocab[c] for c in cols]
         inverse = {i: h for h, i in self.rows.items()}
-        data = {"version": ANALYZER_VERSION, "vocab": "\n".join(vocab),
-                "hashes": [inverse[i] for i in keep], "matrix": m}
+        lengths = np.diff(m.indptr)[keep]
+        indptr = np.zeros(keep.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        head = {"version": ANALYZER_VERSION, "format": _FORMAT, "vocab": "\n".join(vocab),
+                "hashes": [inverse[i] for i in keep.tolist()], "shape": (keep.size, cols.size)}
+        path = os.path.abspath(self.path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         # atomic: a killed build never leaves half a cache
-        atomic_write(os.path.abspath(self.path), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                del head
+                np.save(fh, indptr)
+                for name, dtype in (("indices", np.int32), ("data", m.data.dtype)):
+                    np.lib.format.write_array_header_2_0(fh, {
+                        "descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
+                        "fortran_order": False, "shape": (int(indptr[-1]),)})
+                    for b in blocks:
+                        part = m[b].indices if name == "indices" else m[b].data
+                        (remap[part] if name == "indices" else part).astype(dtype, copy=False).tofile(fh)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+            self.dirty = False
+        except BaseException:
+            os.unlink(tmp)
+            raise
 
 
 # --- vectors --------------------------------------------------------------------
 
+def _bincount(values: np.ndarray, n: int, step: int = 1 << 22) -> np.ndarray:
+    """``np.bincount(values, minlength=n)`` a slice at a time: bincount copies int32 input
+    to int64 first, 700 MB for the 88 M entries of a 100k-article count matrix."""
+    out = np.zeros(n, dtype=np.int64)
+    for i in range(0, values.size, step):
+        out += np.bincount(values[i:i + step], minlength=n)
+    return out
+
+
 def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
           top_terms: int | None = None, max_df_count: int | None = None,
-          chunk_rows: int = 8192, rows: np.ndarray | None = None) -> sp.csr_matrix:
+          chunk_rows: int = 2048, rows: np.ndarray | None = None) -> sp.csr_matrix:
     """Document-frequency cut, sublinear TF-IDF, optional top-terms pruning; rows L2 = 1.
 
     Weights are exactly scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (smooth
@@ -305,7 +518,7 @@ def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
     n = counts.shape[0] if rows is None else len(rows)
     if n == 0 or counts.shape[1] == 0:
         return sp.csr_matrix((n, 0), dtype=np.float32)
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    df = _bincount(counts.indices, counts.shape[1])
     if rows is not None:
         # Document frequency of the selected rows: all rows, minus the few unused ones
         # (an edited article's old counts), plus any row used twice.
@@ -314,7 +527,7 @@ def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5,
         repeated = np.repeat(np.arange(mult.size), np.maximum(mult - 1, 0))
         for extra, sign in ((unused, -1), (repeated, 1)):
             if extra.size:
-                df += sign * np.bincount(counts[extra].indices, minlength=counts.shape[1])
+                df += sign * _bincount(counts[extra].indices, counts.shape[1])
     cap = max_df * n if max_df_count is None else min(max_df * n, max_df_count)
     keep = np.flatnonzero((df >= min_df) & (df <= cap))
     if keep.size == 0:
@@ -496,7 +709,9 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
     if n == 0:
         return Result({}, {}, {}, {"articles": 0})
     cache = cache or CountCache(None)
-    counts = cache.counts([(d.hash, d.full_text) for d in docs], gather=False)
+    # Texts are made only for articles missing from the cache (bound methods are lazy).
+    counts = cache.counts([(d.hash, d.read_full_text) for d in docs], gather=False,
+                          workers=cfg.workers)
     x = tfidf(counts, cfg.min_df, cfg.max_df, cfg.top_terms, cfg.max_df_count,
               rows=cache.last["used"])
     t = tag_matrix([d.tags for d in docs], cfg.tag_max_df, cfg.tag_max_df_count)
@@ -521,19 +736,24 @@ def compute(docs: Sequence[Doc], config: Config | None = None,
         dup = cos >= cfg.near_duplicate - 1e-6
         dup_pairs = list(zip(a[dup].tolist(), b[dup].tolist()))
 
-    # Rerank the pool with category and recency bonuses; all vectorised.
-    valid = cand >= 0
-    safe = np.where(valid, cand, 0)
-    gap = np.abs(days[safe] - days[:, None])
-    score = base.astype(np.float64)
-    score += cfg.w_category * (cats[safe] == cats[:, None])
-    score += cfg.w_recency * np.exp2(-gap / cfg.recency_half_life_days)
-    if max_gap is not None:
-        valid &= gap <= max_gap
-    score = np.where(valid, np.round(score, 6), -np.inf)
-    # Order: score desc, then newer first, then slug; invalid last.
-    order = np.lexsort((slug_rank[safe], -days[safe], -score), axis=1)
-    cand = np.take_along_axis(np.where(valid, cand, -1), order, axis=1)
+    # Rerank the pool with category and recency bonuses; vectorised, a block of rows at a
+    # time (a dozen float64 temporaries of the whole pool would be ~300 MB at 100k).
+    for r0 in range(0, n, 8192):
+        rows = slice(r0, min(r0 + 8192, n))
+        c = cand[rows]
+        valid = c >= 0
+        safe = np.where(valid, c, 0)
+        gap = np.abs(days[safe] - days[rows, None])
+        score = base[rows].astype(np.float64)
+        score += cfg.w_category * (cats[safe] == cats[rows, None])
+        score += cfg.w_recency * np.exp2(-gap / cfg.recency_half_life_days)
+        if max_gap is not None:
+            valid &= gap <= max_gap
+        score = np.where(valid, np.round(score, 6), -np.inf)
+        # Order: score desc, then newer first, then slug; invalid last.
+        order = np.lexsort((slug_rank[safe], -days[safe], -score), axis=1)
+        cand[rows] = np.take_along_axis(np.where(valid, c, -1), order, axis=1)
+    del valid, safe, gap, score, order, c
 
     index = {s: i for i, s in enumerate(slugs)}
     dups: dict[int, set[int]] = {}
