@@ -149,6 +149,17 @@ FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
 TRANSLATION_FEED_ATOM = None
+
+
+def _newest_first(article):
+    """Newest first; the same minute is ordered by slug. Pelican reads files in set order
+    (random per run), so with "reversed-date" two articles of the same minute could swap
+    places between builds: different pages for the same content."""
+    return (-article.date.timestamp(), article.slug)
+
+
+ARTICLE_ORDER_BY = _newest_first
+
 # Articles have no translations (one language; the contract rejects duplicate slugs).
 # Pelican's translation matching is quadratic: ~3 s at 10k articles, hours at 100k.
 ARTICLE_TRANSLATION_ID = None
