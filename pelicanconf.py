@@ -299,3 +299,7 @@ PLUGINS += ["plugins.page_writer"]
 PAGE_WRITER_WORKERS = len(os.sched_getaffinity(0))
 # Copy a static file only when its source is newer than the output's copy.
 STATIC_CHECK_IF_MODIFIED = True
+
+# --- archive_lists ---
+# Pelican's tag/category/author/year lists in linear time (quadratic in Pelican 4.12).
+PLUGINS += ["plugins.archive_lists"]

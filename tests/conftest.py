@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,19 @@ CHROMIUM_ARGS = [
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
+_STAMPS = re.compile(rb"<(lastmod|updated)>[^<]*</\1>")  # build-time clocks, not page content
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every output file's bytes, with the build-time stamps of feeds and sitemaps blanked."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            out[str(path.relative_to(root))] = _STAMPS.sub(rb"<\1/>", data) if path.suffix == ".xml" else data
+    return out
 
 
 def front_matter(**fields) -> str:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime
 import os
 import pickle
-import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import snapshot
 
 from plugins.page_writer.fingerprint import Digester, digest, is_content
 from plugins.page_writer.pool import JobError, run_forked
@@ -150,18 +151,8 @@ def test_pool_reports_a_child_that_dies():
 
 
 # -- real builds ------------------------------------------------------------------------------
-_STAMPS = re.compile(rb"<(lastmod|updated)>[^<]*</\1>")  # build-time clocks, not page content
 SERIAL = "\nPAGE_WRITER_WORKERS = 1\nPAGE_WRITER_CACHE = False\n"
 PARALLEL = "\nPAGE_WRITER_WORKERS = 2\nPAGE_WRITER_MIN_FORK_JOBS = 1\n"
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    out = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            data = path.read_bytes()
-            out[str(path.relative_to(root))] = _STAMPS.sub(rb"<\1/>", data) if path.suffix == ".xml" else data
-    return out
 
 
 def last_build(site) -> dict:

@@ -17,7 +17,6 @@ re-render only the pages whose related lists actually changed.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import hashlib
 import marshal
