@@ -3,9 +3,11 @@
 Everything district-specific lives here; templates read it and hard-code nothing.
 """
 
+import hashlib
 import os
 import sys
 
+import jinja2
 from jinja2 import FileSystemBytecodeCache
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -208,11 +210,13 @@ GZIP_CACHE = False
 
 # Titles and metadata are text, not HTML: escape everything, mark HTML with |safe.
 # Compiled templates are cached on disk: each build (and each page_writer process) would
-# otherwise compile the theme again, about a second per process.
-_JINJA_CACHE = os.path.join(CACHE_PATH, "jinja")
+# otherwise compile the theme again, about a second per process. Jinja keys that cache on
+# the template source only, so the options and Jinja's version name the folder.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+_JINJA_CACHE = os.path.join(CACHE_PATH, "jinja", "{}-{}".format(
+    jinja2.__version__, hashlib.sha1(repr(sorted(JINJA_ENVIRONMENT.items())).encode()).hexdigest()[:12]))
 os.makedirs(_JINJA_CACHE, exist_ok=True)
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
-                     "bytecode_cache": FileSystemBytecodeCache(_JINJA_CACHE)}
+JINJA_ENVIRONMENT["bytecode_cache"] = FileSystemBytecodeCache(_JINJA_CACHE)
 
 # --- Feature settings: each feature keeps its block below and adds its plugin. ---
 
@@ -296,7 +300,8 @@ RELATED_NEWS = {
 # --- page_writer ---
 # Pages rendered on all cores; a rebuild keeps the pages whose inputs did not change.
 PLUGINS += ["plugins.page_writer"]
-PAGE_WRITER_WORKERS = len(os.sched_getaffinity(0))
+PAGE_WRITER_WORKERS = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                       else os.cpu_count() or 1)
 # Copy a static file only when its source is newer than the output's copy.
 STATIC_CHECK_IF_MODIFIED = True
 

@@ -276,3 +276,17 @@ def test_same_minute_articles_keep_their_order_whatever_the_hash_seed(site, monk
              if a.get_text(strip=True).startswith("Tin cùng phút số")]
     names = list(dict.fromkeys(names))
     assert len(names) == 8 and names == sorted(names)  # same minute: by slug
+
+
+def test_a_fresh_checkout_of_the_same_photos_keeps_every_page(site):
+    """CI checks out every file with a new mtime: static files are keyed by their bytes."""
+    _demo_site(site)
+    site.build()
+    later = os.stat(site.content / "images" / "p1.jpg").st_mtime + 3600
+    for path in (site.content / "images").rglob("*"):
+        os.utime(path, (later, later))
+    site.build()
+    assert last_build(site)["rendered"] == []
+    site.image("p1.jpg", size=(900, 601))  # new bytes, same name: every page that may show it
+    site.build()
+    assert last_build(site)["kept"] == 0

@@ -22,6 +22,7 @@ writes into a fresh directory: scripts/build_site.py sets it).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib
 import logging
 import os
@@ -42,31 +43,33 @@ from .pool import run_forked
 log = logging.getLogger(__name__)
 VERSION = 1
 MIN_FORK_JOBS = 24  # default: below this, forking costs more than it saves
-_NOT_STATE = {"localsiteurl", "output_file"}  # per-page values, keyed by the job itself
+_PER_PAGE_KEYS = {"localsiteurl", "output_file"}  # per-page values, keyed by the job itself
 _UNORDERED = {"staticfiles"}  # Pelican lists static files in no fixed order
 
 
 class _Job:
-    __slots__ = ("name", "template", "context", "args", "kwargs", "subject_objs")
+    __slots__ = ("name", "template", "context", "args", "kwargs")
 
     def __init__(self, name, template, context, args, kwargs):
         self.name, self.template, self.context, self.args, self.kwargs = name, template, context, args, kwargs
 
 
-def _extra_card(obj) -> dict:
-    """What Pelican computes on access rather than storing, and that cards show."""
-    extra = {}
-    if isinstance(obj, Content):
-        extra["url"], extra["save_as"] = obj.url, obj.save_as
-        if isinstance(obj, Static):
-            try:
-                st = os.stat(obj.source_path)
-                extra["stat"] = (st.st_size, st.st_mtime_ns)
-            except OSError:
-                extra["stat"] = None
-        else:
-            extra["summary"] = obj.summary
-    return extra
+def _file_hash(path: str, known: dict) -> str | None:
+    """Content hash of a static file, reused while its size and mtime are unchanged
+    (a fresh checkout gives every file a new mtime but the same bytes)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    stamp = (st.st_size, st.st_mtime_ns)
+    hit = known.get(path)
+    if hit is None or hit[0] != stamp:
+        h = hashlib.blake2b(digest_size=16)
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        hit = known[path] = (stamp, h.hexdigest())
+    return hit[1]
 
 
 def _body(obj) -> str:
@@ -103,20 +106,34 @@ class PageWriter(Writer):
         super().__init__(output_path, settings=settings)
         settings = self.settings
         self.jobs: list[_Job] = []
-        self.workers = int(settings.get("PAGE_WRITER_WORKERS", len(os.sched_getaffinity(0))))
+        self.workers = int(settings.get("PAGE_WRITER_WORKERS", os.cpu_count() or 1))
         self.min_fork_jobs = int(settings.get("PAGE_WRITER_MIN_FORK_JOBS", MIN_FORK_JOBS))
         self.cache_on = bool(settings.get("PAGE_WRITER_CACHE", True))
         self.final_output = os.path.abspath(settings.get("PAGE_WRITER_PREVIOUS_OUTPUT") or output_path)
+        self.fresh_dir = self.final_output != os.path.abspath(output_path)
         self.manifest_path = os.path.join(settings["CACHE_PATH"], "page_writer", "manifest.pickle")
-        self.previous = self._load_manifest() if self.cache_on else {}
+        self._previous_data = self._load_manifest() if self.cache_on else {}
+        self.previous = self._previous_data.get("entries", {})
         self.entries: dict[str, dict] = {}
         self.build = build_digest(settings) if self.cache_on else ""
-        self.digester = Digester(_extra_card)
+        self.file_hashes: dict = self._previous_data.get("file_hashes", {})
+        self.digester = Digester(self._extra_card)
         self.kept = 0
         self.rendered: list[str] = []  # names, for the log and for tests
         self._pages: set[str] = set()
         self._recording: list | None = None
         _State.writer = self
+
+    def _extra_card(self, obj) -> dict:
+        """What Pelican computes on access rather than storing, and that cards show."""
+        extra = {}
+        if isinstance(obj, Content):
+            extra["url"], extra["save_as"] = obj.url, obj.save_as
+            if isinstance(obj, Static):
+                extra["bytes"] = _file_hash(obj.source_path, self.file_hashes)
+            else:
+                extra["summary"] = obj.summary
+        return extra
 
     # -- Pelican's API --------------------------------------------------------------------
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -129,6 +146,10 @@ class PageWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
             self._recording.append(filename)
+        if self.fresh_dir and os.path.lexists(filename) and filename not in self._written_files:
+            # a kept page is a hard link into the live site: writing it in place would change
+            # the live file; unlink first so the write makes a new file
+            os.remove(filename)
         return super()._open_w(filename, encoding, override)
 
     # -- the work -----------------------------------------------------------------------
@@ -174,7 +195,7 @@ class PageWriter(Writer):
         parts = []
         for key in sorted(context):
             value = context[key]
-            if key in _NOT_STATE or (key in settings and settings[key] is value):
+            if key in _PER_PAGE_KEYS or (key in settings and settings[key] is value):
                 continue
             if key in _UNORDERED:
                 value = sorted(value, key=lambda obj: str(getattr(obj, "source_path", obj)))
@@ -196,7 +217,7 @@ class PageWriter(Writer):
         key = self._key(job) if self.cache_on else ""
         prev = self.previous.get(job.name)
         if key and prev and prev["key"] == key and self._intact(prev["files"]):
-            if self.final_output != os.path.abspath(self.output_path):
+            if self.fresh_dir:
                 for rel, _s, _m in prev["files"]:
                     link_or_copy(os.path.join(self.final_output, rel), os.path.join(self.output_path, rel))
             return key, True, prev["files"]
@@ -234,7 +255,7 @@ class PageWriter(Writer):
             with open(self.manifest_path, "rb") as fh:
                 data = pickle.load(fh)
             if data.get("version") == VERSION and data.get("output") == self.final_output:
-                return data["entries"]
+                return data
         except FileNotFoundError:
             pass
         except Exception as exc:  # noqa: BLE001 - a damaged cache only costs a full render
@@ -244,6 +265,7 @@ class PageWriter(Writer):
     def save(self) -> None:
         if self.cache_on:
             data = {"version": VERSION, "output": self.final_output, "entries": self.entries,
+                    "file_hashes": self.file_hashes,
                     "last_build": {"rendered": self.rendered, "kept": self.kept}}
             atomic_write(self.manifest_path, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
         log.info("page_writer: %d pages rendered, %d unchanged kept", len(self.rendered), self.kept)
@@ -259,8 +281,8 @@ def get_writer(_pelican):
 
 def _reuse_static(gen: StaticGenerator, previous: str) -> None:
     """Building into a fresh directory: link a static file from the last good build when
-    that copy is not older than its source (Pelican's STATIC_CHECK_IF_MODIFIED rule),
-    instead of copying every photo again."""
+    that copy has the source's size and is not older (Pelican's STATIC_CHECK_IF_MODIFIED
+    rule; its copy does not keep the mtime), instead of copying every photo again."""
     original = gen._link_or_copy_staticfile
 
     def link_or_copy_staticfile(sc):

@@ -62,7 +62,7 @@ class Digester:
     so one instance must only live while the objects do (one build)."""
 
     def __init__(self, extra_card: Callable[[Any], dict] | None = None):
-        self._cards: dict[int, str] = {}
+        self._cards: dict[int, tuple[Any, str]] = {}
         self._values: dict[int, tuple[Any, str]] = {}
         self._kinds: dict[type, str] = {}
         self._objects: dict[int, tuple[Any, Any]] = {}
@@ -146,15 +146,16 @@ class Digester:
 
     def card(self, obj: Any) -> str:
         """What other pages can show of ``obj``: its scalar state, not its relations."""
-        key = id(obj)
-        hit = self._cards.get(key)
-        if hit is None:
-            fields = {k: v for k, v in _public(_attrs(obj)).items() if not self._is_relation(v)}
-            fields["__type__"] = type(obj).__qualname__
-            if self.extra_card:
-                fields.update(self.extra_card(obj))
-            hit = self._cards[key] = digest(self.rep(fields, 1, in_card=True))
-        return hit
+        hit = self._cards.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        fields = {k: v for k, v in _public(_attrs(obj)).items() if not self._is_relation(v)}
+        fields["__type__"] = type(obj).__qualname__
+        if self.extra_card:
+            fields.update(self.extra_card(obj))
+        card = digest(self.rep(fields, 1, in_card=True))
+        self._cards[id(obj)] = (obj, card)
+        return card
 
     def subject(self, obj: Any, body: str) -> str:
         """The page's own object in full: every public attribute (relations as references) and its body."""

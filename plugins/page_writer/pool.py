@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 import struct
 import traceback
 from typing import Any, Callable, Sequence
@@ -63,20 +64,27 @@ def run_forked(run: Callable[[Any], Any], jobs: Sequence, workers: int,
                         while view:
                             view = view[os.write(wfd, view):]
                     except BaseException:  # noqa: BLE001
+                        traceback.print_exc()
                         code = 70
                     finally:
                         os._exit(code)
                 os.close(wfd)
                 children.append((pid, rfd))
             shares = [_run_share(run, jobs, 0, workers)]
-            for pid, rfd in children:
+            while children:
+                pid, rfd = children[0]
                 raw = _read_all(rfd)
                 os.close(rfd)
                 _, status = os.waitpid(pid, 0)
+                children.pop(0)
                 if len(raw) < 8 or os.waitstatus_to_exitcode(status) != 0:
                     raise JobError(f"a writer process died (exit status {status})")
                 shares.append(pickle.loads(raw[8:8 + struct.unpack("<Q", raw[:8])[0]]))
         finally:
+            for pid, rfd in children:  # after a failure: no orphan keeps writing into the output
+                os.kill(pid, signal.SIGKILL)
+                os.close(rfd)
+                os.waitpid(pid, 0)
             gc.unfreeze()
     results: list = [None] * len(jobs)
     errors = []
