@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -18,9 +19,19 @@ def atomic_write(path: str, data: bytes) -> None:
 
 
 def link_or_copy(src: str, dest: str) -> None:
-    """Hard-link a cached file into the output (cheap), copy across filesystems."""
+    """Hard-link a cached file into the output (cheap), copy across filesystems.
+    An existing ``dest`` is replaced, never written through: it may be a hard link into
+    a cache or into the live site."""
     os.makedirs(os.path.dirname(dest), exist_ok=True)
+    if os.path.lexists(dest):
+        os.remove(dest)
     try:
         os.link(src, dest)
     except OSError:
         shutil.copy2(src, dest)  # keeps mtime: page_writer checks it on the next build
+
+
+def file_hash(path: str) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -31,17 +31,6 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-SETTINGS = """\
-import sys
-sys.path.insert(0, {tree!r})
-from pelicanconf import *
-PATH = {content!r}
-CACHE_PATH = {cache!r}
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
-GZIP_CACHE = False
-"""
-
 
 def child(settings_path: str) -> dict:
     """One cold read in this process (run with the tree first on sys.path)."""
@@ -86,11 +75,13 @@ def child(settings_path: str) -> dict:
 
 
 def run(tree: str, content: str, tmp: str) -> dict:
+    from scripts.bench_build import PORTAL  # the portal settings the build benchmark uses
+
     cache = os.path.join(tmp, "cache")
     shutil.rmtree(cache, ignore_errors=True)
     settings = os.path.join(tmp, "settings.py")
     with open(settings, "w", encoding="utf-8") as fh:
-        fh.write(SETTINGS.format(tree=tree, content=content, cache=cache))
+        fh.write(PORTAL.format(root=tree, module="pelicanconf", content=content, cache=cache))
     code = (f"import sys, json; sys.path.insert(0, {tree!r}); sys.path.insert(1, {ROOT!r});"
             f"from scripts.bench_reading import child; print(json.dumps(child({settings!r})))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp, capture_output=True, text=True)

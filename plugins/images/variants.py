@@ -6,27 +6,18 @@ so a rebuild (or a renamed file) never re-encodes a photo it has seen.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import io
 import json
 import os
 
-from plugins.fileutil import atomic_write, link_or_copy
+from plugins.fileutil import atomic_write, file_hash, link_or_copy
 
 DEFAULT_WIDTHS = (200, 400, 800, 1200)
 JPEG_QUALITY = 78
 WEBP_QUALITY = 74
 FORMATS = (("webp", "image/webp"), ("jpg", "image/jpeg"))
 RASTER_EXTS = (".jpg", ".jpeg", ".png", ".webp")
-
-
-def file_hash(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def variant_name(rel_path: str, width: int, ext: str) -> str:

@@ -22,7 +22,6 @@ writes into a fresh directory: scripts/build_site.py sets it).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import importlib
 import logging
 import os
@@ -35,7 +34,7 @@ from pelican.contents import Content, Static
 from pelican.generators import StaticGenerator
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from plugins.fileutil import atomic_write, link_or_copy
+from plugins.fileutil import atomic_write, file_hash, link_or_copy
 
 from .fingerprint import Digester, digest, is_content, tree_digest
 from .pool import run_forked
@@ -64,11 +63,7 @@ def _file_hash(path: str, known: dict) -> str | None:
     stamp = (st.st_size, st.st_mtime_ns)
     hit = known.get(path)
     if hit is None or hit[0] != stamp:
-        h = hashlib.blake2b(digest_size=16)
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        hit = known[path] = (stamp, h.hexdigest())
+        hit = known[path] = (stamp, file_hash(path))
     return hit[1]
 
 
@@ -172,7 +167,7 @@ class PageWriter(Writer):
         with signals.content_written.muted():
             results = run_forked(self._run, jobs, workers, label=lambda j: j.name)
             for job in overriding:  # Pelican's override rules need one process and the final say
-                results.append(self._render(job))
+                results.append(("", False, self._render(job)))
             jobs += overriding
         for job, (key, kept, files) in zip(jobs, results):
             if key:
@@ -221,9 +216,10 @@ class PageWriter(Writer):
                 for rel, _s, _m in prev["files"]:
                     link_or_copy(os.path.join(self.final_output, rel), os.path.join(self.output_path, rel))
             return key, True, prev["files"]
-        return (key, *self._render(job)[1:])
+        return key, False, self._render(job)
 
-    def _render(self, job: _Job):
+    def _render(self, job: _Job) -> list[tuple[str, int, int]]:
+        """Pelican's own write_file for one job; the files written, with size and mtime."""
         self._recording = []
         try:
             relative_urls, paginated, template_name, override, url = job.args
@@ -237,7 +233,7 @@ class PageWriter(Writer):
                 files.append((os.path.relpath(path, self.output_path), st.st_size, st.st_mtime_ns))
         finally:
             self._recording = None
-        return "", False, files
+        return files
 
     def _intact(self, files) -> bool:
         for rel, size, mtime in files:
@@ -293,10 +289,7 @@ def _reuse_static(gen: StaticGenerator, previous: str) -> None:
             return original(sc)
         if before.st_size != source.st_size or before.st_mtime_ns < source.st_mtime_ns:
             return original(sc)
-        dest = os.path.join(gen.output_path, sc.save_as)
-        if os.path.lexists(dest):
-            os.remove(dest)
-        link_or_copy(prev, dest)
+        link_or_copy(prev, os.path.join(gen.output_path, sc.save_as))
 
     gen._link_or_copy_staticfile = link_or_copy_staticfile
 

@@ -68,7 +68,5 @@ def compress_file(path: str, want_gz: bool, want_br: bool, cache_dir: str | None
 
 
 def _place(src: str, dest: str) -> None:
-    if os.path.exists(dest):
-        os.remove(dest)
     link_or_copy(src, dest)
     os.utime(dest)  # newer than its original: counts as up to date

@@ -128,13 +128,19 @@ def encode(b: Builder) -> dict:
                     tfs.append([t_pos, f_pos, d, tf])
         post.append(row)
     n = b.document_count
+    return _transport(b, fields, n, terms, post, tfs,
+                      [[b.field_lengths[f"{f}/{d}"] for d in range(n)] for f in fields])
+
+
+def _transport(config: Builder, fields: list[str], n: int, terms, post, tfs, lens) -> dict:
+    """The transport form's fields, in one place for ``encode`` and ``index_docs``."""
     return {
         "fields": fields,
-        "boosts": [b._fields[f].boost for f in fields],
-        "k1": b._k1, "b": b._b, "n": n,
-        "pipeline": b.search_pipeline.serialize(),
+        "boosts": [config._fields[f].boost for f in fields],
+        "k1": config._k1, "b": config._b, "n": n,
+        "pipeline": config.search_pipeline.serialize(),
         "terms": terms, "post": post, "tf": tfs,
-        "len": [[b.field_lengths[f"{f}/{d}"] for d in range(n)] for f in fields],
+        "len": lens,
     }
 
 
@@ -172,14 +178,7 @@ def index_docs(docs: list[dict], fields=CORE_FIELDS) -> dict:
     for t_pos, term in enumerate(terms):
         rows.append([[ids[0], *(y - x for x, y in zip(ids, ids[1:]))] if ids else [] for ids in post[term]])
         tfs += [[t_pos, f, d, c] for f, d, c in sorted(tf_rare.get(term, ()))]
-    return {
-        "fields": names,
-        "boosts": [config._fields[f].boost for f in names],
-        "k1": config._k1, "b": config._b, "n": n,
-        "pipeline": config.search_pipeline.serialize(),
-        "terms": terms, "post": rows, "tf": tfs,
-        "len": lens,
-    }
+    return _transport(config, names, n, terms, rows, tfs, lens)
 
 
 def expand(c: dict) -> dict:

@@ -105,10 +105,8 @@ class Cache:
 def _place(src: Path, dest: Path, blob: bytes) -> None:
     """Hard-link a cached file into the output; write ``blob`` if it vanished meanwhile."""
     try:
-        if dest.exists():
-            if os.path.samefile(src, dest):
-                return
-            dest.unlink()
+        if dest.exists() and os.path.samefile(src, dest):
+            return
         link_or_copy(str(src), str(dest))
     except FileNotFoundError:  # another build sharing CACHE_PATH pruned it
         atomic_write(str(dest), blob)
