@@ -149,7 +149,7 @@ def new(c, title, category):
 @task
 def check(c):
     """Validate all content without building; lists every problem"""
-    from plugins.content_contract import check_site, report
+    from plugins.content_contract.check import check_site, report
 
     problems = check_site(_settings())
     if problems:

@@ -41,7 +41,7 @@ sys.path.insert(0, ROOT)
 
 from pelican.settings import read_settings  # noqa: E402
 
-from plugins.content_contract import check_site  # noqa: E402
+from plugins.content_contract.check import check_site  # noqa: E402
 from scripts import bench_build  # noqa: E402
 
 
@@ -62,7 +62,7 @@ BEFORE = """\
 import json, os, sys, time
 sys.path.insert(0, {tree!r})
 from pelican.settings import read_settings
-from plugins.content_contract import check_site
+from plugins.content_contract.check import check_site
 s = read_settings(os.path.join({tree!r}, "pelicanconf.py"), override={{"PATH": {content!r}}})
 runs = []
 for _ in range({repeat}):

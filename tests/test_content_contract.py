@@ -110,7 +110,7 @@ def test_check_task_reports_without_building(site):
         [sys.executable, "-c",
          "import sys; sys.path.insert(0, sys.argv[1]);"
          "from pelican.settings import read_settings;"
-         "from plugins.content_contract import check_site, report;"
+         "from plugins.content_contract.check import check_site, report;"
          "p = check_site(read_settings(sys.argv[2])); report(p); sys.exit(1 if p else 0)",
          str(ROOT), str(settings)],
         capture_output=True, text=True, cwd=site.base)

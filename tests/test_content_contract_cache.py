@@ -10,7 +10,7 @@ import pytest
 
 import pelicanconf
 from conftest import front_matter
-from plugins.content_contract import check_site
+from plugins.content_contract.check import check_site
 
 PROBLEM_RE = re.compile(r"^\S+\.md:\d+: .+$")
 
@@ -213,7 +213,7 @@ import sys
 sys.path.insert(0, sys.argv[1])
 from pelican import Pelican
 from pelican.settings import read_settings
-from plugins.content_contract import ContentError
+from plugins.content_contract.check import ContentError
 pelican = Pelican(read_settings(sys.argv[2], override={"OUTPUT_PATH": sys.argv[3]}))
 article, good = sys.argv[4], open(sys.argv[4], encoding="utf-8").read()
 def run(label):

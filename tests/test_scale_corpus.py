@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from plugins import vietnamese
-from plugins.content_contract import check_site
+from plugins.content_contract.check import check_site
 from scripts import gen_corpus
 from scripts.gen_corpus import generate
 

@@ -13,7 +13,7 @@ The fingerprint covers the code and settings the records depend on; a cache with
 fingerprint, version, or that cannot be read is ignored (never an error). It is written
 atomically, and only when an entry changed or a file went away.
 
-prefetch() computes the records that get() would compute one by one in a fork pool:
+prefetch() computes the records that get() would compute one by one in a fork map:
 with a cold cache that is every file, and validation runs before anything else.
 """
 
@@ -22,13 +22,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import multiprocessing
 import os
 import pickle
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 
+from plugins import pool
+from plugins.content_contract.config import Config
 from plugins.fileutil import atomic_write
 
 log = logging.getLogger(__name__)
@@ -60,28 +60,12 @@ def open_cache(settings, name: str, *parts) -> "FileCache":
     from plugins import vietnamese
 
     base = settings.get("CACHE_PATH")
-    use = base and settings.get("CONTENT_CONTRACT_CACHE", True)
+    use = base and Config.from_settings(settings).cache
     here = os.path.dirname(os.path.abspath(__file__))
     fp = fingerprint(name, parts, os.getcwd(), yaml.__version__, getattr(yaml, "__with_libyaml__", False),
-                     files=[os.path.join(here, n) for n in ("__init__.py", "frontmatter.py", "rules.py", "cache.py")]
+                     files=[os.path.join(here, n) for n in ("check.py", "frontmatter.py", "rules.py", "cache.py")]
                      + [vietnamese.__file__])
     return FileCache(os.path.join(base, "content_contract", f"{name}.pickle") if use else None, fp)
-
-
-_JOB: dict = {}  # the cache and compute function, inherited by forked prefetch workers
-
-
-def _prefetch_chunk(keys: list) -> list:
-    cache, compute = _JOB["cache"], _JOB["compute"]
-    out = []
-    for key in keys:
-        try:
-            st = os.stat(key[1])
-            entry, parsed = cache._entry(key, st, lambda data, key=key: compute(key[0], key[1], data))
-        except Exception:  # noqa: BLE001 - get() redoes it in the main process and reports it
-            continue
-        out.append((key, entry, parsed))
-    return out
 
 
 class FileCache:
@@ -159,7 +143,7 @@ class FileCache:
 
     def prefetch(self, keys: list[tuple[str, str]], compute: Callable[[str, str, bytes], object],
                  workers: int, min_files: int) -> int:
-        """Compute, in `workers` forked processes, the records get() would compute one by one:
+        """Compute, in `workers` processes (plugins.pool), the records get() would compute one by one:
         a cold cache parses everything, and validation has both cores to itself at start-up.
         compute(kind, path, data). Returns how many files went to the pool."""
         todo = []
@@ -170,20 +154,20 @@ class FileCache:
                 continue  # get() reports it
             if self._fresh(key, st) is None:
                 todo.append(key)
-        if workers < 2 or len(todo) < min_files or "fork" not in multiprocessing.get_all_start_methods():
+        if workers < 2 or len(todo) < min_files:
             return 0
-        _JOB.update(cache=self, compute=compute)
-        chunks = [todo[i::workers * 4] for i in range(workers * 4)]
-        try:
-            ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                for results in pool.map(_prefetch_chunk, chunks):
-                    for key, entry, parsed in results:
-                        self.pre[key] = (entry, parsed)
-        except Exception as exc:  # a dead worker: get() parses what is missing in-process
-            log.warning("content_contract: validation pool failed (%s); continuing in-process", exc)
-        finally:
-            _JOB.clear()
+
+        def compute_one(key):
+            try:
+                entry, parsed = self._entry(key, self.stats[key], lambda data: compute(key[0], key[1], data))
+            except Exception:  # noqa: BLE001 - get() redoes it in the main process and reports it
+                return None
+            return key, entry, parsed
+
+        for result in pool.fork_map(compute_one, todo, workers, label=lambda key: key[1]):
+            if result is not None:
+                key, entry, parsed = result
+                self.pre[key] = (entry, parsed)
         return len(todo)
 
     def save(self) -> bool:

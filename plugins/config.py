@@ -1,0 +1,112 @@
+"""Plugin settings: each plugin's defaults and checks live in one dataclass. Pure: no Pelican.
+
+A plugin declares ``@dataclasses.dataclass(frozen=True) class Config(PluginConfig)`` with
+``PREFIX = "SEARCH_"``: field ``lead_words`` is the setting ``SEARCH_LEAD_WORDS``, its
+default is the field's. ``Config.from_settings(settings)`` fails, naming the setting, on a
+setting with the plugin's prefix that no field declares (a typo) and on a value of the
+wrong type. A field with ``metadata={"workers": True}`` takes ``BUILD_WORKERS`` when it is
+0 or unset. ``DictConfig`` does the same for a plugin configured by one dict setting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from typing import Any, ClassVar
+
+from plugins.pool import resolve_workers
+
+
+class SettingsError(ValueError):
+    """A setting that no plugin knows, or of the wrong type."""
+
+
+def build_workers(settings) -> int:
+    """``BUILD_WORKERS``: processes for the build's parallel work (0 or unset: all CPUs)."""
+    value = settings.get("BUILD_WORKERS", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SettingsError(f"thiết lập BUILD_WORKERS = {value!r} không hợp lệ: cần số nguyên ≥ 0 "
+                            "(0: dùng mọi lõi CPU)")
+    return resolve_workers(value)
+
+
+def _type_ok(value, default) -> bool:
+    if default is None or value is None and default is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
+
+
+def _default(f: dataclasses.Field):
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return None
+
+
+def _unknown(name: str, known, owner: str) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    hint = f"; có phải ý bạn là {close[0]}?" if close else f"; các thiết lập có: {', '.join(sorted(known))}"
+    return f"thiết lập {name} không có trong {owner}{hint}"
+
+
+def _values(cls, names: dict[str, dataclasses.Field], given: dict, settings, owner: str,
+            foreign=frozenset()) -> dict:
+    errors = [_unknown(k, names, owner) for k in sorted(given) if k not in names and k not in foreign]
+    values: dict[str, Any] = {}
+    for name, f in names.items():
+        if name not in given:
+            continue
+        value = given[name]
+        if not _type_ok(value, _default(f)) and not (f.metadata.get("nullable") and value is None):
+            errors.append(f"thiết lập {name} = {value!r} sai kiểu: cần giá trị như {_default(f)!r}")
+            continue
+        values[f.name] = value
+    if errors:
+        raise SettingsError("\n".join(errors))
+    for name, f in names.items():
+        if f.metadata.get("workers") and not values.get(f.name):
+            values[f.name] = build_workers(settings)
+    return values
+
+
+class PluginConfig:
+    """Base of a plugin's settings dataclass, read from flat ``PREFIX*`` settings."""
+
+    PREFIX: ClassVar[str] = ""
+    OWNER: ClassVar[str] = ""  # shown in errors, e.g. "plugins.search_index"
+    # Settings that carry the prefix but belong to Pelican or a theme (SEARCH_URL, ...).
+    FOREIGN: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def setting_names(cls) -> dict[str, dataclasses.Field]:
+        return {f.metadata.get("setting") or cls.PREFIX + f.name.upper(): f for f in dataclasses.fields(cls)}
+
+    @classmethod
+    def from_settings(cls, settings):
+        names = cls.setting_names()
+        given = {k: v for k, v in settings.items() if k.startswith(cls.PREFIX) or k in names}
+        return cls(**_values(cls, names, given, settings, cls.OWNER or cls.PREFIX, cls.FOREIGN))
+
+
+class DictConfig:
+    """Base of a plugin's settings dataclass, read from the one dict setting ``SETTING``."""
+
+    SETTING: ClassVar[str] = ""
+
+    @classmethod
+    def from_settings(cls, settings):
+        given = settings.get(cls.SETTING) or {}
+        if not isinstance(given, dict):
+            raise SettingsError(f"thiết lập {cls.SETTING} phải là một dict, không phải {given!r}")
+        names = {f.name: f for f in dataclasses.fields(cls)}
+        values = _values(cls, names, given, settings, cls.SETTING)
+        return cls(**values)

@@ -1,0 +1,78 @@
+"""Pelican glue for the content contract (see the package docstring)."""
+
+from __future__ import annotations
+
+from pelican import signals
+from pelican.contents import Category, Tag
+from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
+
+from plugins import vietnamese
+
+from . import rules
+from .check import ContentError, check_site, report
+
+
+def _validate(settings) -> None:
+    problems = check_site(settings)
+    if problems:
+        report(problems)
+        raise ContentError(f"{len(problems)} content problem(s); see the list above")
+
+
+def validate_or_stop(pelican) -> None:
+    _validate(pelican.settings)
+    pelican._content_contract_checked = True  # the first run need not check again
+
+
+def validate_run(pelican):
+    """Every run after the first (`pelican -r`, i.e. `invoke regenerate`, reuses one Pelican
+    object, so `initialized` fires once): validate again; the cache keeps it cheap."""
+    if getattr(pelican, "_content_contract_checked", False):
+        pelican._content_contract_checked = False
+    else:
+        _validate(pelican.settings)
+    return None  # no generator
+
+
+# Normalising every category and tag occurrence again was the reader's biggest own cost.
+_names = rules.normalize_name
+
+
+class NewsReader(YAMLMetadataReader):
+    """pelican-yaml-metadata's reader with the portal's slugs and names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._portal_categories = {}
+        for conf in self.settings.get("PORTAL_CATEGORIES", []):
+            self._portal_categories[_names(conf["name"])] = conf  # the last match wins, as before
+
+    def read(self, source_path):
+        content, meta = super().read(source_path)
+        if "title" in meta and "slug" not in meta:
+            meta["slug"] = vietnamese.slugify(str(meta["title"]))
+        category = meta.get("category")
+        if category is not None:
+            meta["category"] = self._category(category.name)
+        if "tags" in meta:
+            meta["tags"] = [Tag(_names(t.name), self.settings) for t in meta["tags"]]
+        return content, meta
+
+    def _category(self, name: str) -> Category:
+        name = _names(name)
+        cat = Category(name, self.settings)
+        conf = self._portal_categories.get(name)
+        if conf is not None:
+            cat.slug = conf["slug"]  # set before the object is ever hashed
+        return cat
+
+
+def add_reader(readers):
+    for ext in NewsReader.file_extensions:
+        readers.reader_classes[ext] = NewsReader
+
+
+def register():
+    signals.initialized.connect(validate_or_stop)
+    signals.get_generators.connect(validate_run)
+    signals.readers_init.connect(add_reader)
