@@ -188,6 +188,9 @@ HOME_LATEST_PER_CATEGORY = 4
 HOME_FEATURED_COUNT = 5
 
 # --- Plugins ----------------------------------------------------------------
+# Processes for every parallel step of the build (plugins/pool.py); 0: all usable CPUs.
+# A feature's own *_WORKERS setting overrides it (see docs/architecture.md).
+BUILD_WORKERS = 0
 PLUGIN_PATHS = []
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
@@ -256,12 +259,10 @@ FOOTER_LINKS += [
 # --- scale and page weight ---
 # Responsive photos (WebP + JPEG, srcset), cached by content hash under CACHE_PATH/images.
 PLUGINS += ["plugins.images", "plugins.sitemap_index"]
-# Articles' Markdown rendered in a 2-process pool (reader = content_contract's, subclassed).
+# Articles' Markdown rendered ahead on all cores (reader = content_contract's, subclassed).
 PLUGINS += ["plugins.parallel_markdown", "plugins.url_memo"]
-PARALLEL_MARKDOWN_WORKERS = 2
 RESPONSIVE_IMAGES = True
 RESPONSIVE_IMAGE_WIDTHS = [200, 400, 800, 1200]
-RESPONSIVE_IMAGE_WORKERS = 2
 # pelican-sitemap writes one file; past this many URLs it becomes a sitemap index + parts.
 SITEMAP_MAX_URLS = 50000
 
@@ -284,7 +285,7 @@ SEARCH_LEAD_WORDS = 24  # lead words indexed and shown as the snippet
 
 # --- related_news ---
 # Tin liên quan / Tin cùng chuyên mục / Có thể bạn quan tâm (plugins/related_news).
-# Any key of plugins.related_news.similarity.Config; shown here are the ones editors tune.
+# Any key of plugins.related_news.config.Config; shown here are the ones editors tune.
 PLUGINS += ["plugins.related_news"]
 RELATED_NEWS = {
     "k": 5,                    # items per list
@@ -300,8 +301,6 @@ RELATED_NEWS = {
 # --- page_writer ---
 # Pages rendered on all cores; a rebuild keeps the pages whose inputs did not change.
 PLUGINS += ["plugins.page_writer"]
-PAGE_WRITER_WORKERS = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                       else os.cpu_count() or 1)
 # Copy a static file only when its source is newer than the output's copy.
 STATIC_CHECK_IF_MODIFIED = True
 

@@ -14,7 +14,7 @@ from invoke import task
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 
-from scripts.build_site import build as build_site  # noqa: E402
+from plugins.staged_build import build as build_site  # noqa: E402
 
 SETTINGS_FILE_BASE = "pelicanconf.py"
 SETTINGS_FILE_PUBLISH = "publishconf.py"
@@ -116,9 +116,10 @@ def publish(c):
 def new(c, title, category):
     """Scaffold an article: slug, date and front-matter filled in"""
     from plugins import vietnamese
+    from plugins.categories import category_map
 
     settings = _settings()
-    names = {vietnamese.normalize(x["name"]): x["name"] for x in settings["PORTAL_CATEGORIES"]}
+    names = {key: conf["name"] for key, conf in category_map(settings).items()}
     key = vietnamese.normalize(category.strip())
     if key not in names:
         sys.exit(f"Chuyên mục không hợp lệ '{category}'. Chọn một trong: {', '.join(names.values())}")

@@ -68,10 +68,8 @@ DELETE_OUTPUT_DIRECTORY = False
 
 # The same portal on one core: every pool off, pages written one by one, no page cache.
 SERIAL = PORTAL + """\
-PAGE_WRITER_WORKERS = 1
+BUILD_WORKERS = 1
 PAGE_WRITER_CACHE = False
-PARALLEL_MARKDOWN_WORKERS = 0
-RESPONSIVE_IMAGE_WORKERS = 1
 """
 
 VARIANTS = {"bare": "BARE", "portal": "PORTAL", "portal-serial": "SERIAL", "portal-publish": "PORTAL"}

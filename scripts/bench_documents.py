@@ -147,7 +147,7 @@ def bench_build(n: int) -> float:
                 COUNTER_URL = ""
                 """))
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "build_site.py"), "--settings", settings,
+        subprocess.run([sys.executable, "-m", "plugins.staged_build", "--settings", settings,
                         "--output", os.path.join(tmp, "output"), "--content", content, "-q"],
                        check=True, cwd=tmp, capture_output=True)
         return time.perf_counter() - t0

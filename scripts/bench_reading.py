@@ -51,16 +51,16 @@ def child(settings_path: str) -> dict:
     signals.article_generator_finalized.receivers.clear()
     for f in finalizers:  # keep only the pool's own clean-up
         signals.article_generator_finalized.connect(f)
-    from plugins.parallel_markdown import POOL
+    from plugins.parallel_markdown.render import Prerender
 
-    held = [0]  # most pool results held at once, waiting for the reader to ask for them
-    take = POOL.take
+    held = [0]  # most results rendered ahead and held at once, waiting for the reader
+    take = Prerender.take
 
-    def counting_take(text):
-        held[0] = max(held[0], len(POOL.html))
-        return take(text)
+    def counting_take(self, text):
+        held[0] = max(held[0], len(self.html))
+        return take(self, text)
 
-    POOL.take = counting_take
+    Prerender.take = counting_take
     c0, t0 = time.process_time(), time.perf_counter()
     articles.generate_context()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0

@@ -51,8 +51,8 @@ def corpus(n: int, seed: int, work: str) -> str:
     path = os.path.join(work, f"corpus-{n}-{seed}.pkl")
     if os.path.exists(path):
         return path
+    from plugins.related_news.model import Doc
     from scripts.gen_corpus import generate
-    from plugins.related_news.similarity import Doc
 
     docs, clusters = [], {}
     for a in generate(n, seed=seed):
@@ -95,7 +95,7 @@ def tag_baseline(docs, numentries: int = 5) -> dict[str, list[str]]:
 
 def run_phase(phase: str, path: str, cache_dir: str, workers: int = 0) -> dict:
     """Runs in the subprocess: one phase, returns its measurements."""
-    from plugins.related_news import similarity as S
+    from plugins.related_news import config, count_cache, ranking
 
     with open(path, "rb") as fh:
         docs, clusters = pickle.load(fh)
@@ -111,8 +111,8 @@ def run_phase(phase: str, path: str, cache_dir: str, workers: int = 0) -> dict:
     if phase == "tags":
         lists = tag_baseline(docs)
     else:
-        cache = S.CountCache(cache_path)
-        result = S.compute(docs, S.Config(workers=workers), cache)
+        cache = count_cache.CountCache(cache_path)
+        result = ranking.compute(docs, config.Config(workers=workers), cache)
         if phase == "cold":
             cache.save()
         lists = result.related

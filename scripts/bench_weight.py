@@ -119,7 +119,7 @@ def serve(directory: str, port: int):
 
 
 def build(output: str, siteurl: str) -> None:
-    from scripts.build_site import build as build_site
+    from plugins.staged_build import build as build_site
 
     os.environ["SITEURL"] = siteurl
     os.environ["COUNTER_URL"] = ""  # no counter service runs here; its widgets are not measured

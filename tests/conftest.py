@@ -104,7 +104,7 @@ class Site:
     def build(self, check: bool = True) -> subprocess.CompletedProcess:
         """Run the real build (validation, Pelican, atomic swap) in a subprocess."""
         proc = subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "build_site.py"),
+            [sys.executable, "-m", "plugins.staged_build",
              "--settings", str(self.settings_file()), "--output", str(self.output),
              "--content", str(self.content)],
             cwd=self.base, capture_output=True, text=True,
@@ -126,7 +126,7 @@ def site(tmp_path) -> Site:
 @pytest.fixture(scope="session")
 def demo_output(tmp_path_factory) -> Path:
     """The demo portal (content/), built once per test worker."""
-    from scripts.build_site import build
+    from plugins.staged_build import build
 
     out = tmp_path_factory.mktemp("demo") / "output"
     assert build(str(ROOT / "pelicanconf.py"), str(out), str(ROOT / "content"), quiet=True) == 0

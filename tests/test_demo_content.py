@@ -13,7 +13,7 @@ import yaml
 
 from conftest import ROOT, soup
 from plugins import vietnamese
-from scripts import make_demo_images
+from scripts.demo import make_demo_images
 
 CONTENT = ROOT / "content"
 CLUSTERS = json.loads((ROOT / "tests" / "data" / "demo_clusters.json").read_text(encoding="utf-8"))
@@ -114,7 +114,7 @@ def test_every_generated_image_is_used_and_listed():
     refs = _referenced_images()
     assert generated <= set(refs), f"generated but unused: {generated - set(refs)}"
     ours = {rel for rel, src in refs.items() if "articles" in src.parts or src.stem in OUR_PAGES}
-    assert ours <= generated, f"not made by scripts/make_demo_images.py: {ours - generated}"
+    assert ours <= generated, f"not made by scripts/demo/make_demo_images.py: {ours - generated}"
 
 
 def test_images_are_generated_deterministically():

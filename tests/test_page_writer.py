@@ -15,7 +15,6 @@ import pytest
 from tests.conftest import snapshot
 
 from plugins.page_writer.fingerprint import Digester, digest, is_content
-from plugins.page_writer.pool import JobError, run_forked
 
 
 # -- fingerprint (pure) -------------------------------------------------------------------
@@ -110,44 +109,6 @@ def test_digest_is_stable_for_equal_but_distinct_strings():
     y = "dân vận"
     assert x is not y
     assert digest((x, x)) == digest((y, "dân vận"))
-
-
-# -- pool (pure) ----------------------------------------------------------------------------
-def _square(n):
-    return n * n
-
-
-@pytest.mark.parametrize("workers", [1, 2, 3])
-def test_pool_returns_results_in_job_order(workers):
-    jobs = list(range(50))
-    assert run_forked(_square, jobs, workers) == [n * n for n in jobs]
-
-
-def test_pool_children_really_run_in_other_processes():
-    pids = set(run_forked(lambda _: os.getpid(), list(range(20)), 2))
-    assert os.getpid() in pids and len(pids) == 2
-
-
-def test_pool_reports_the_failing_job_with_its_traceback():
-    def boom(n):
-        if n == 7:
-            raise ValueError("không đọc được mẫu trang")
-        return n
-
-    with pytest.raises(JobError) as err:
-        run_forked(boom, list(range(12)), 2, label=lambda n: f"trang-{n}.html")
-    assert "trang-7.html" in str(err.value)
-    assert "ValueError: không đọc được mẫu trang" in str(err.value)
-
-
-def test_pool_reports_a_child_that_dies():
-    def die(n):
-        if n == 1:  # job 1 runs in the child when there are 2 workers
-            os._exit(3)
-        return n
-
-    with pytest.raises(JobError, match="died"):
-        run_forked(die, [0, 1, 2, 3], 2)
 
 
 # -- real builds ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from scripts import gen_corpus
 def test_pool_output_equals_in_process_output(tmp_path):
     gen_corpus.write(24, 5, str(tmp_path / "corpus"), image_pool=1)
     outputs = []
-    for name, workers in (("serial", 0), ("pool", 2)):
+    for name, workers in (("serial", 1), ("pool", 2)):
         site = Site(tmp_path / name, settings=f"PARALLEL_MARKDOWN_WORKERS = {workers}\n"
                                               "PARALLEL_MARKDOWN_MIN_FILES = 1\nRESPONSIVE_IMAGES = False\n")
         shutil.rmtree(site.content)
@@ -26,11 +26,12 @@ def test_pool_output_equals_in_process_output(tmp_path):
 
 
 def test_pool_renders_what_the_reader_asks_for(tmp_path):
-    from markdown import Markdown
+    from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE
     from pelican.settings import read_settings
 
     from conftest import ROOT
-    from plugins import parallel_markdown as pm
+    from plugins import markup
+    from plugins.parallel_markdown.render import Prerender
 
     settings = read_settings(str(ROOT / "pelicanconf.py"))
     paths, bodies = [], []
@@ -40,18 +41,17 @@ def test_pool_renders_what_the_reader_asks_for(tmp_path):
         p.write_text(f"---\ntitle: Bài {i}\nsummary: Tóm tắt *{i}*\n---\n{body}", encoding="utf-8")
         paths.append(str(p))
         bodies.append("\n" + body)  # what yaml_metadata's HEADER_RE hands to Markdown
-    pm.POOL.start(settings, paths, 2)
+    ahead = Prerender(paths, settings["MARKDOWN"], settings["FORMATTED_FIELDS"], HEADER_RE, 2)
     try:
-        md = Markdown(**pm._md_settings(settings))
+        md = markup.make_markdown(settings["MARKDOWN"])
         for i, body in reversed(list(enumerate(bodies))):  # any order
-            html = pm.POOL.take(body)
+            html = ahead.take(body)
             assert html is not None and html == md.reset().convert(body)
             assert "<figure" in html  # the portal's Markdown extensions ran in the worker
-            assert pm.POOL.take(f"Tóm tắt *{i}*") == md.reset().convert(f"Tóm tắt *{i}*")
-        assert pm.POOL.take("không có trong pool") is None
+            assert ahead.take(f"Tóm tắt *{i}*") == md.reset().convert(f"Tóm tắt *{i}*")
+        assert ahead.take("không có trong pool") is None
     finally:
-        pm.POOL.stop()
-        pm.POOL.html.clear()
+        ahead.close()
 
 
 def test_pool_renders_in_the_order_the_generator_reads(tmp_path):

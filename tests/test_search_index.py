@@ -25,7 +25,7 @@ FIXTURE = ROOT / "tests/js/fixtures/search"
 
 
 def docs():
-    from scripts.make_search_fixture import fixture_docs
+    from generators.make_search_fixture import fixture_docs
 
     return fixture_docs()
 
@@ -252,13 +252,13 @@ def test_lead_is_clipped():
 
 
 def test_node_fixture_is_up_to_date():
-    from scripts.make_search_fixture import fixture_files
+    from generators.make_search_fixture import fixture_files
 
     want = fixture_files()
     have = {p.name: p.read_bytes() for p in FIXTURE.iterdir()}
-    assert have.keys() == want.keys(), "run .venv/bin/python scripts/make_search_fixture.py"
+    assert have.keys() == want.keys(), "run .venv/bin/python tests/generators/make_search_fixture.py"
     for name in want:
-        assert have[name] == want[name], f"{name} stale: run scripts/make_search_fixture.py"
+        assert have[name] == want[name], f"{name} stale: run tests/generators/make_search_fixture.py"
 
 
 # --- shared query vectors, with lunr.py (match sets; Node checks the ranking too) ---

@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 
-from plugins import vietnamese
+from plugins.categories import category_names
 
 from . import cache, frontmatter, rules
 from .config import Config
@@ -41,10 +41,6 @@ def iter_markdown(root: str, ignore: list[str]):
         for name in sorted(filenames):
             if name.endswith(".md") and not any(fnmatch.fnmatch(name, p) for p in ignore):
                 yield os.path.join(dirpath, name)
-
-
-def category_names(settings) -> list[str]:
-    return [vietnamese.normalize(c["name"]) for c in settings.get("PORTAL_CATEGORIES", [])]
 
 
 def _sources(content_root: str, subdirs: list[str], ignore: list[str]):

@@ -7,6 +7,7 @@ from pelican.contents import Category, Tag
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 
 from plugins import vietnamese
+from plugins.categories import category_map
 
 from . import rules
 from .check import ContentError, check_site, report
@@ -43,9 +44,7 @@ class NewsReader(YAMLMetadataReader):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._portal_categories = {}
-        for conf in self.settings.get("PORTAL_CATEGORIES", []):
-            self._portal_categories[_names(conf["name"])] = conf  # the last match wins, as before
+        self._portal_categories = category_map(self.settings)
 
     def read(self, source_path):
         content, meta = super().read(source_path)

@@ -13,7 +13,7 @@ import functools
 import os
 import re
 
-from plugins import vietnamese
+from plugins import markup, vietnamese
 
 from .frontmatter import Problem, SourceFile
 
@@ -32,9 +32,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # ![alt](url "caption") and [text](url) with Pelican's {static}/{filename}/{attach}
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
 LINK_RE = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?(\{(?:static|filename|attach)\}[^)\s>]+)")
-HTML_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ALT_RE = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
-LOCAL_RE = re.compile(r"^\{(static|filename|attach)\}(.*)$")
 
 
 @dataclasses.dataclass
@@ -94,21 +92,14 @@ def _as_list(value) -> list:
 
 def _check_local_file(src: SourceFile, url: str, line: int, content_root: str, what: str, out: list):
     """A {static}/{filename}/{attach} link must point at a file in content/."""
-    m = LOCAL_RE.match(url)
-    if not m:
-        return
-    target = m.group(2).split("#", 1)[0].split("?", 1)[0]
-    if target.startswith("/"):
-        full = os.path.join(content_root, target.lstrip("/"))
-    else:
-        full = os.path.join(os.path.dirname(src.abs_path), target)
-    if not os.path.isfile(full):
+    full = markup.resolve_static(url, content_root, os.path.dirname(src.abs_path))
+    if full is not None and not os.path.isfile(full):
         out.append(Problem(src.path, line, f"{what} không tồn tại: {url}",
                            "kiểm tra tên tệp (phân biệt chữ hoa/thường) và đặt tệp trong content/images/"))
 
 
 def _add_ref(url: str, line: int, what: str, refs: list) -> None:
-    if LOCAL_RE.match(url):
+    if markup.parse_static(url):
         refs.append((url, line, what))
 
 
@@ -137,7 +128,7 @@ def scan_body(src: SourceFile, out: list, refs: list) -> None:
                                    "dùng dạng {static}/images/ten-anh.jpg"))
         for m in LINK_RE.finditer(text):
             _add_ref(m.group(1), line, "tệp liên kết", refs)
-        for tag in HTML_IMG_RE.findall(text):
+        for tag in markup.IMG_TAG_RE.findall(text):
             alt = ALT_RE.search(tag)
             if not alt or not alt.group(2).strip():
                 out.append(Problem(src.path, line, "thẻ <img> thiếu mô tả (alt)",

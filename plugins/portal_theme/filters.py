@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-import html
+
 import json
 import math
 import re
@@ -16,8 +16,9 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from plugins.markup import html_to_text, site_path
+
 LOCALE = "vi"
-_TAG_RE = re.compile(r"<[^>]+>")
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
@@ -47,28 +48,12 @@ def iso(value: datetime.datetime) -> str:
     return value.isoformat() if value else ""
 
 
-def plain_text(markup: str) -> str:
-    """Text of an HTML fragment: tags become spaces so words never glue together."""
-    return html.unescape(_TAG_RE.sub(" ", str(markup or "")))
-
-
 def word_count(html: str) -> int:
-    return len(_WORD_RE.findall(plain_text(html)))
+    return len(_WORD_RE.findall(html_to_text(html)))
 
 
 def reading_minutes(html: str, wpm: int = 220) -> int:
     return max(1, math.ceil(word_count(html) / wpm))
-
-
-def static_url(value) -> str:
-    """'{static}/images/a.jpg' -> 'images/a.jpg' (site-relative); URLs pass through."""
-    if not value:
-        return ""
-    text = str(value)
-    for prefix in ("{static}", "{attach}", "{filename}"):
-        if text.startswith(prefix):
-            return text[len(prefix):].lstrip("/")
-    return text
 
 
 def json_script(data) -> Markup:
@@ -82,8 +67,8 @@ FILTERS = {
     "vi_datetime_full": vi_datetime_full,
     "vi_number": vi_number,
     "iso": iso,
-    "plain_text": plain_text,
+    "text": html_to_text,  # instead of striptags: block tags keep words apart
     "reading_minutes": reading_minutes,
-    "static_url": static_url,
+    "static_url": site_path,
     "json_script": json_script,
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .filters import iso, plain_text, static_url
+from plugins.markup import html_to_text, site_path
+
+from .filters import iso
 
 
 def absolute(siteurl: str, path: str) -> str:
@@ -33,7 +35,7 @@ def news_article(*, title, url, published, modified, section, authors, summary, 
         },
     }
     if summary:
-        data["description"] = " ".join(plain_text(summary).split())
+        data["description"] = html_to_text(summary)
     if image:
-        data["image"] = [absolute(siteurl, static_url(image))]
+        data["image"] = [absolute(siteurl, site_path(image))]
     return data

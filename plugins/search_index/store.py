@@ -12,21 +12,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import logging
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import brotli
 
+from plugins import pool
 from plugins.fileutil import atomic_write, link_or_copy
 
 from . import builder
-
-log = logging.getLogger(__name__)
 
 GZIP_LEVEL = 9
 # Shards: quality 10 costs ~40% of quality 11's CPU for <1% more bytes (docs/benchmarks.md,
@@ -119,16 +114,12 @@ def _build_job(job) -> tuple[str, dict[str, bytes]]:
 
 
 def _run(jobs: list, workers: int) -> list:
-    if workers > 1 and len(jobs) > 1 and sum(len(j[2]) for j in jobs) >= PARALLEL_MIN_DOCS:
-        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))  # biggest first
-        try:  # fork: the children share the parent's loaded modules and need no re-import
-            with ProcessPoolExecutor(min(workers, len(jobs)),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                done = dict(zip(order, pool.map(_build_job, [jobs[i] for i in order])))
-            return [done[i] for i in range(len(jobs))]
-        except (BrokenProcessPool, OSError) as exc:  # e.g. a child killed for memory: same work, here
-            log.warning("search_index: process pool failed (%s); building in this process", exc)
-    return [_build_job(j) for j in jobs]
+    if sum(len(j[2]) for j in jobs) < PARALLEL_MIN_DOCS:
+        workers = 1
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))  # biggest first
+    done = dict(zip(order, pool.fork_map(_build_job, [jobs[i] for i in order], workers, chunk=1,
+                                         label=lambda j: f"{j[1]} {j[0]}")))
+    return [done[i] for i in range(len(jobs))]
 
 
 def publish(docs: list[dict], out_dir, *, lead_words: int = builder.LEAD_WORDS, cache_dir=None,

@@ -1,4 +1,4 @@
-// Loads the built fixture index (scripts/make_search_fixture.py) with real lunr.js,
+// Loads the built fixture index (tests/generators/make_search_fixture.py) with real lunr.js,
 // registers the pipeline from vietnamese.js, and runs the shared query vectors
 // through the same engine the browser uses (theme/static/js/search.js).
 import { test } from "node:test";

@@ -4,8 +4,8 @@ The demo content must not use downloaded photos, so each "photo" is an
 illustration drawn from shapes, gradients and a little grain, seeded by its file
 name: running the script twice gives the same files (same Pillow/libjpeg).
 
-Run: .venv/bin/python scripts/make_demo_images.py        (writes content/images/)
-     .venv/bin/python scripts/make_demo_images.py --check (fails if a file is missing or too big)
+Run: .venv/bin/python scripts/demo/make_demo_images.py        (writes content/images/)
+     .venv/bin/python scripts/demo/make_demo_images.py --check (fails if a file is missing or too big)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 IMAGES = ROOT / "content" / "images"
 PHOTO_LIMIT = 120 * 1024
 MAP_LIMIT = 150 * 1024

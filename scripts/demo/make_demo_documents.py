@@ -4,7 +4,7 @@ Every attachment named in `files:` that does not exist yet is written as a small
 laid out like a Vietnamese administrative document (fictional content). Needs fpdf2
 and a Unicode TTF font (Debian: fonts-dejavu-core).
 
-Usage: python scripts/make_demo_documents.py [--force] [--content content]
+Usage: python scripts/demo/make_demo_documents.py [--force] [--content content]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime
 import os
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from fpdf import FPDF  # noqa: E402

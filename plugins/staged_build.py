@@ -1,7 +1,7 @@
 """Build the site into a fresh directory and swap it in only when the build succeeds.
 
 A failed build (bad content, template error, any Pelican error) leaves the previous
-output untouched. Usage: python scripts/build_site.py [--settings F] [--output DIR]
+output untouched. Usage: python -m plugins.staged_build [--settings F] [--output DIR]
 """
 
 from __future__ import annotations

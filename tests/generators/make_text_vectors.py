@@ -2,7 +2,7 @@
 
 Expected values come from plugins/vietnamese.py; the Python test pins a hand-checked
 subset, the Node test checks that the JS twin gives every value.
-Run: .venv/bin/python scripts/make_text_vectors.py
+Run: .venv/bin/python tests/generators/make_text_vectors.py
 """
 
 import json
@@ -10,7 +10,7 @@ import pathlib
 import sys
 import unicodedata
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from plugins import vietnamese as vn  # noqa: E402

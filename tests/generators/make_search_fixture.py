@@ -4,7 +4,7 @@ Input: tests/vectors/search_docs.json. Output: the manifest and year shards exac
 the plugin writes them (without .gz/.br), plus lunr.py's own serialisation of each
 part (``lunrpy-*.json``) so the JS decoder is checked against lunr.py.
 tests/test_search_index.py fails when this fixture is out of date.
-Run: .venv/bin/python scripts/make_search_fixture.py
+Run: .venv/bin/python tests/generators/make_search_fixture.py
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pathlib
 import shutil
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from plugins.search_index import builder  # noqa: E402

@@ -1,0 +1,19 @@
+"""images' settings. Pure: no Pelican."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from plugins.config import PluginConfig
+
+from .variants import DEFAULT_WIDTHS
+
+
+@dataclasses.dataclass(frozen=True)
+class Config(PluginConfig):
+    PREFIX = "RESPONSIVE_IMAGE_"
+    OWNER = "plugins.images"
+
+    enabled: bool = dataclasses.field(default=True, metadata={"setting": "RESPONSIVE_IMAGES"})
+    widths: list = dataclasses.field(default_factory=lambda: list(DEFAULT_WIDTHS))
+    workers: int = dataclasses.field(default=0, metadata={"workers": True})

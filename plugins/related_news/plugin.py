@@ -1,0 +1,96 @@
+"""Pelican glue for related_news (see the package docstring)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+
+from pelican import signals
+
+from plugins.markup import html_to_text
+
+from .config import Config
+from .count_cache import CountCache
+from .model import Doc
+from .ranking import compute
+from .same_category import same_category
+from .tokens import content_hash
+
+log = logging.getLogger(__name__)
+
+def _slug_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [str(value).strip()]
+
+
+# Part of the cache key: bump when the text given to the ranking changes for the same HTML.
+TEXT_VERSION = "html-to-text-2"
+
+
+def to_doc(article) -> Doc:
+    meta = article.metadata
+    summary = str(meta.get("summary") or "")
+    content = str(article._content or "")
+    title = str(article.title)
+    return Doc(
+        slug=article.slug,
+        title=title,
+        # Plain text is made only for articles missing from the token cache, a batch at a
+        # time; the key hashes the HTML, so a rebuild never strips tags.
+        text=lambda: html_to_text(summary) + "\n" + html_to_text(content),
+        key=content_hash(title, f"{TEXT_VERSION}\0{summary}\0{content}"),
+        date=article.date,
+        category=article.category.name if getattr(article, "category", None) else "",
+        tags=[t.name for t in getattr(article, "tags", [])],
+        related=_slug_list(meta.get("related")),
+        related_exclude=_slug_list(meta.get("related_exclude")),
+        no_related=meta.get("no_related") is True,
+    )
+
+
+def cache_file(settings) -> str:
+    return os.path.join(settings["CACHE_PATH"], "related_news", "counts.bin")
+
+
+def add_related(generator) -> None:
+    settings = generator.settings
+    config = Config.from_settings(settings)
+    use_cache = config.cache
+    articles = list(generator.articles)
+    for art in articles + list(getattr(generator, "drafts", [])) + list(getattr(generator, "hidden_articles", [])):
+        art.related_news, art.same_category, art.may_interest = [], [], []
+    if not articles:
+        return
+    t0 = time.perf_counter()
+    docs = [to_doc(a) for a in articles]
+    cache = CountCache(cache_file(settings) if use_cache else None)
+    result = compute(docs, config, cache)
+    newest = same_category(docs, config.k)
+    by_slug = {a.slug: a for a in articles}
+    for art in articles:
+        art.related_news = [by_slug[s] for s in result.related.get(art.slug, [])]
+        art.may_interest = [by_slug[s] for s in result.may_interest.get(art.slug, [])]
+        art.same_category = [by_slug[s] for s in newest.get(art.slug, [])]
+    seconds = time.perf_counter() - t0
+    stats = {**result.stats, "seconds": round(seconds, 3)}
+    if use_cache:
+        cache.save()
+        legacy = os.path.join(os.path.dirname(cache_file(settings)), "counts.pickle")
+        if os.path.exists(legacy):  # the first cache format, replaced by counts.bin
+            os.remove(legacy)
+        with open(os.path.join(os.path.dirname(cache_file(settings)), "last_run.json"), "w",
+                  encoding="utf-8") as fh:
+            json.dump(stats, fh)
+    log.info("related_news: %d articles in %.2f s, tokenised %d (%d from cache), %d near-duplicates",
+             stats["articles"], seconds, stats["tokenized"], stats["cached"], stats["near_duplicates"])
+
+
+def register():
+    signals.article_generator_finalized.connect(add_related)
