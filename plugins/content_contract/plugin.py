@@ -11,6 +11,7 @@ from plugins.categories import category_map
 
 from . import rules
 from .check import ContentError, check_site, report
+from .config import Config
 
 
 def _validate(settings) -> None:
@@ -71,7 +72,13 @@ def add_reader(readers):
         readers.reader_classes[ext] = NewsReader
 
 
+def check_settings(pelican) -> None:
+    """At start: a mistyped or ill-typed setting stops the build before any work."""
+    Config.from_settings(pelican.settings)
+
+
 def register():
+    signals.initialized.connect(check_settings)
     signals.initialized.connect(validate_or_stop)
     signals.get_generators.connect(validate_run)
     signals.readers_init.connect(add_reader)

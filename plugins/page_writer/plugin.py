@@ -302,7 +302,13 @@ def finish(_pelican) -> None:
         writer.save()
 
 
+def check_settings(pelican) -> None:
+    """At start: a mistyped or ill-typed setting stops the build before any work."""
+    Config.from_settings(pelican.settings)
+
+
 def register():
+    signals.initialized.connect(check_settings)
     signals.get_writer.connect(get_writer)
     signals.all_generators_finalized.connect(wrap_generators)
     signals.finalized.connect(finish)

@@ -32,5 +32,11 @@ def precompress(pelican) -> None:
     log.info("precompress: %d files, %d compressed now, the rest from cache", len(jobs), fresh)
 
 
+def check_settings(pelican) -> None:
+    """At start: a mistyped or ill-typed setting stops the build before any work."""
+    Config.from_settings(pelican.settings)
+
+
 def register():
+    signals.initialized.connect(check_settings)
     signals.finalized.connect(precompress)

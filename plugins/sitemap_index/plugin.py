@@ -55,5 +55,11 @@ def rewrite(pelican) -> None:
         log.info("sitemap: %d URLs -> sitemap index with %d parts", len(blocks), len(files) - 1)
 
 
+def check_settings(pelican) -> None:
+    """At start: a mistyped or ill-typed setting stops the build before any work."""
+    Config.from_settings(pelican.settings)
+
+
 def register():
+    signals.initialized.connect(check_settings)
     signals.finalized.connect(rewrite)
