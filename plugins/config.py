@@ -96,6 +96,11 @@ class PluginConfig:
         given = {k: v for k, v in settings.items() if k.startswith(cls.PREFIX) or k in names}
         return cls(**_values(cls, names, given, settings, cls.OWNER or cls.PREFIX, cls.FOREIGN))
 
+    @classmethod
+    def check_at_start(cls, pelican) -> None:
+        """An ``initialized`` receiver: a bad setting stops the build before any work."""
+        cls.from_settings(pelican.settings)
+
 
 class DictConfig:
     """Base of a plugin's settings dataclass, read from the one dict setting ``SETTING``."""
@@ -110,3 +115,8 @@ class DictConfig:
         names = {f.name: f for f in dataclasses.fields(cls)}
         values = _values(cls, names, given, settings, cls.SETTING)
         return cls(**values)
+
+    @classmethod
+    def check_at_start(cls, pelican) -> None:
+        """An ``initialized`` receiver: a bad setting stops the build before any work."""
+        cls.from_settings(pelican.settings)

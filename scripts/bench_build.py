@@ -179,18 +179,19 @@ def warm_pages(cache: str) -> str:
         return "—"
 
 
-def bench_variant(name: str, settings_text: str, content: str, workdir: str, first_build: bool = True) -> dict:
+def bench_variant(name: str, settings_text: str, content: str, workdir: str, first_build: bool = True,
+                  root: str = ROOT) -> dict:
     base = os.path.join(workdir, name)
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(base)
     settings = os.path.join(base, "settings.py")
     with open(settings, "w", encoding="utf-8") as fh:
-        fh.write(settings_text.format(root=ROOT, content=content, cache=os.path.join(base, "cache"),
+        fh.write(settings_text.format(root=root, content=content, cache=os.path.join(base, "cache"),
                                       module="publishconf" if name.endswith("publish") else "pelicanconf"))
     output = os.path.join(base, "output")
     first = None
     cache = os.path.join(base, "cache")
-    if name != "bare" and first_build:
+    if not name.startswith("bare") and first_build:
         # First build ever: photos have no variants yet (a one-time cost, kept in CACHE_PATH/images).
         first = run_pelican(settings, content, output)
         shutil.rmtree(output)
@@ -240,18 +241,28 @@ def main(argv=None) -> int:
     ap.add_argument("--no-first-build", action="store_true",
                     help="skip the portal's first build (photo variants then come from the cold build)")
     ap.add_argument("--keep", action="store_true", help="keep outputs and corpora")
+    ap.add_argument("--baseline", metavar="TREE",
+                    help="another checkout (e.g. `git worktree add /tmp/before HEAD~1`): each portal "
+                         "variant is also built with that tree's settings and plugins, just before")
     args = ap.parse_args(argv)
     sizes = args.sizes + ([100000] if args.with_100k else [])
     variants = args.variants + (["portal-publish"] if args.publish else [])
     os.makedirs(args.workdir, exist_ok=True)
     rows = []
-    print(f"bench_build: sizes {sizes}, seed {args.seed}, {os.cpu_count()} CPUs, load {uptime()}", flush=True)
+    print(f"bench_build: sizes {sizes}, seed {args.seed}, {os.cpu_count()} CPUs, load {uptime()}"
+          + (f", baseline {args.baseline}" if args.baseline else ""), flush=True)
     for n in sizes:
         content = ensure_corpus(n, args.seed, args.workdir)
         bare = None
+        runs = []
         for name in variants:
+            if args.baseline and name != "bare":
+                runs.append((f"{name} (baseline)", name, os.path.abspath(args.baseline)))
+            runs.append((name, name, ROOT))
+        for label, name, root in runs:
             result = bench_variant(name, globals()[VARIANTS[name]], content, args.workdir,
-                                   first_build=not args.no_first_build)
+                                   first_build=not args.no_first_build, root=root)
+            result["name"] = label
             if name == "bare":
                 bare = result
             row = fmt_row(n, result, None if name == "bare" else bare)

@@ -72,13 +72,8 @@ def add_reader(readers):
         readers.reader_classes[ext] = NewsReader
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.initialized.connect(validate_or_stop)
     signals.get_generators.connect(validate_run)
     signals.readers_init.connect(add_reader)

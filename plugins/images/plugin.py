@@ -195,13 +195,8 @@ def add_global(generator) -> None:
     generator.env.globals["responsive_img"] = responsive_img
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.initialized.connect(init)
     signals.generator_init.connect(add_global)
     signals.content_object_init.connect(on_content)

@@ -302,13 +302,8 @@ def finish(_pelican) -> None:
         writer.save()
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.get_writer.connect(get_writer)
     signals.all_generators_finalized.connect(wrap_generators)
     signals.finalized.connect(finish)

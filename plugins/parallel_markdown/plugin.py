@@ -100,13 +100,8 @@ def finish(generator):
     S.started.discard(id(generator))
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.readers_init.connect(add_reader)
     signals.article_generator_preread.connect(start)
     signals.article_generator_finalized.connect(finish)

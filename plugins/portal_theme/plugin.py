@@ -81,13 +81,8 @@ def add_portal_context(generator):
     generator.context["article_years"] = sorted({a.date.year for a in generator.articles}, reverse=True)
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.generator_init.connect(add_filters)
     signals.article_generator_finalized.connect(add_portal_context)
     signals.finalized.connect(write_robots)

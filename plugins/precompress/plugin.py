@@ -32,11 +32,6 @@ def precompress(pelican) -> None:
     log.info("precompress: %d files, %d compressed now, the rest from cache", len(jobs), fresh)
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.finalized.connect(precompress)

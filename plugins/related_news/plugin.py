@@ -92,11 +92,6 @@ def add_related(generator) -> None:
              stats["articles"], seconds, stats["tokenized"], stats["cached"], stats["near_duplicates"])
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.article_generator_finalized.connect(add_related)

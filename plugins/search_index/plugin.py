@@ -63,12 +63,7 @@ def write(pelican):
              len(manifest["years"]), out, len(stats["built"]), len(stats["reused"]), time.perf_counter() - t0)
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.all_generators_finalized.connect(collect)
     signals.finalized.connect(write)

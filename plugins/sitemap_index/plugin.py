@@ -55,11 +55,6 @@ def rewrite(pelican) -> None:
         log.info("sitemap: %d URLs -> sitemap index with %d parts", len(blocks), len(files) - 1)
 
 
-def check_settings(pelican) -> None:
-    """At start: a mistyped or ill-typed setting stops the build before any work."""
-    Config.from_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings)
+    signals.initialized.connect(Config.check_at_start, weak=False)
     signals.finalized.connect(rewrite)
