@@ -90,7 +90,7 @@ def _run_chunk(fn, jobs, bounds, payload) -> tuple[bool, Any]:
     for i in range(start, stop):
         try:
             out.append(fn(payload[i - start] if payload is not None else jobs[i]))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
+        except Exception as exc:  # reported to the parent, which raises (Ctrl-C is not a job error)
             return False, (i, f"{exc.__class__.__name__}: {exc}\n{traceback.format_exc()}")
     return True, out
 
@@ -181,12 +181,10 @@ def fork_map(fn: Callable[[Any], Any], jobs: Sequence, workers: int, *,
 
 def _serial(fn, jobs, prepare, label) -> Iterator:
     for i, job in enumerate(jobs):
-        arg = prepare(jobs[i:i + 1])[0] if prepare is not None else job
-        try:
-            result = fn(arg)
-        except Exception as exc:
-            raise PoolError(f"{label(job)}: {exc.__class__.__name__}: {exc}") from exc
-        yield result
+        ok, value = _run_chunk(fn, jobs, (i, i + 1), prepare(jobs[i:i + 1]) if prepare is not None else None)
+        if not ok:
+            raise PoolError(f"{label(job)}: {value[1]}")
+        yield value[0]
 
 
 def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
@@ -250,8 +248,7 @@ def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
                 else:
                     collect(None)
                 continue
-            for result in done.pop(next_yield):
-                yield result
+            yield from done.pop(next_yield)
             next_yield += 1
         failed = False
     finally:
