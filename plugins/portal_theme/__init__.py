@@ -8,7 +8,7 @@ from pelican import signals
 
 from plugins import vietnamese
 
-from . import seo
+from . import feeds, seo
 from .filters import FILTERS
 
 
@@ -25,7 +25,7 @@ def _jsonld_for(settings):
             authors=authors,
             summary=getattr(article, "summary", ""),
             image=getattr(article, "image", ""),
-            siteurl=settings.get("SITEURL", ""),
+            siteurl=seo.base_url(settings),
             sitename=settings["SITENAME"],
             publisher_logo=f"{settings.get('THEME_STATIC_DIR', 'theme')}/img/logo.png",
         )
@@ -36,7 +36,15 @@ def add_filters(generator):
     generator.env.filters.update(FILTERS)
     generator.env.filters["news_jsonld"] = _jsonld_for(generator.settings)
     generator.env.globals["absolute_url"] = lambda path: seo.absolute(
-        generator.settings.get("SITEURL", ""), path)
+        seo.base_url(generator.settings), path)
+
+
+def resolve_absolute_siteurl(pelican):
+    pelican.settings.update(seo.absolute_siteurl(pelican.settings))
+
+
+def finish_feed(context, feed):
+    feeds.finish(feed, seo.base_url(context))
 
 
 def link_neighbours(articles) -> None:
@@ -48,7 +56,7 @@ def link_neighbours(articles) -> None:
 
 def write_robots(pelican):
     """robots.txt with the absolute sitemap URL of this build."""
-    siteurl = pelican.settings.get("SITEURL", "")
+    siteurl = seo.base_url(pelican.settings)
     lines = ["User-agent: *", f"Disallow: /{pelican.settings['DRAFT_URL'].split('/')[0]}/", "Allow: /", "",
              f"Sitemap: {seo.absolute(siteurl, 'sitemap.xml') if siteurl else '/sitemap.xml'}", ""]
     with open(os.path.join(pelican.output_path, "robots.txt"), "w", encoding="utf-8") as fh:
@@ -80,6 +88,8 @@ def add_portal_context(generator):
 
 
 def register():
+    signals.initialized.connect(resolve_absolute_siteurl)
+    signals.feed_generated.connect(finish_feed)
     signals.generator_init.connect(add_filters)
     signals.article_generator_finalized.connect(add_portal_context)
     signals.finalized.connect(write_robots)

@@ -5,10 +5,33 @@ from __future__ import annotations
 from .filters import iso, plain_text, static_url
 
 
+def is_absolute(url: str) -> bool:
+    return bool(url) and url.startswith(("http://", "https://"))
+
+
 def absolute(siteurl: str, path: str) -> str:
-    if path and path.startswith(("http://", "https://")):
+    if is_absolute(path):
         return path
     return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
+
+
+def base_url(settings) -> str:
+    """The site's absolute URL for this build (after ``absolute_siteurl``)."""
+    return settings.get("ABSOLUTE_SITEURL") or settings.get("SITEURL") or ""
+
+
+def absolute_siteurl(settings) -> dict:
+    """Settings to update so every absolute URL of a build has one base: an absolute
+    SITEURL wins over ABSOLUTE_SITEURL (the preview server's address), and a FEED_DOMAIN
+    left at that address follows."""
+    siteurl = settings.get("SITEURL") or ""
+    base = settings.get("ABSOLUTE_SITEURL") or ""
+    if not is_absolute(siteurl) or siteurl == base:
+        return {}
+    updates = {"ABSOLUTE_SITEURL": siteurl}
+    if settings.get("FEED_DOMAIN") in (None, "", base):
+        updates["FEED_DOMAIN"] = siteurl
+    return updates
 
 
 def news_article(*, title, url, published, modified, section, authors, summary, image,

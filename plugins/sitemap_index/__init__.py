@@ -16,9 +16,12 @@ import re
 from pelican import signals
 
 from . import split as _split
+from .lastmod import KEEP, Dater
 
 log = logging.getLogger(__name__)
 _extra: list[tuple[str, str | None]] = []
+_lastmod: dict[str, object] = {}  # site-relative URL -> lastmod.KEEP, a date or None
+_dater = Dater()
 
 
 def add_urls(urls) -> None:
@@ -27,6 +30,13 @@ def add_urls(urls) -> None:
     Site-relative URLs ("van-ban/a.pdf") get SITEURL prepended.
     """
     _extra.extend((str(u), m) for u, m in urls)
+
+
+def date_page(path, context) -> None:
+    """content_written: the <lastmod> of this page, keyed like pelican-sitemap's URLs."""
+    rel = context.get("output_file") or os.path.relpath(path, context["OUTPUT_PATH"])
+    url = re.sub(r"(?:^|(?<=/))index\.html$", "", rel.replace(os.sep, "/"))
+    _lastmod[url] = _dater.lastmod(context)
 
 
 def _absolute(siteurl: str, url: str) -> str:
@@ -47,11 +57,16 @@ def rewrite(pelican) -> None:
     max_urls = int(settings.get("SITEMAP_MAX_URLS", _split.MAX_URLS))
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
-    blocks = _split.url_blocks(text)
-    siteurl = settings.get("SITEURL", "")
+    siteurl = settings.get("ABSOLUTE_SITEURL") or settings.get("SITEURL", "")
+    dates = dict(_lastmod)
+    _lastmod.clear()
+    prefix = len(siteurl.rstrip("/")) + 1
+    blocks = []
+    for block in _split.url_blocks(text):
+        block = _split.absolute_loc(block, siteurl)
+        date = dates.get(_split.loc(block)[prefix:], KEEP)
+        blocks.append(block if date is KEEP else _split.with_lastmod(block, date))
     blocks += [_split.url_block(_absolute(siteurl, u), m) for u, m in extra]
-    if len(blocks) <= max_urls and not extra:
-        return  # pelican-sitemap's file is already valid
     files = _split.split(blocks, siteurl, max_urls)
     for name, xml in files.items():
         with open(os.path.join(pelican.output_path, name), "w", encoding="utf-8") as fh:
@@ -61,4 +76,5 @@ def rewrite(pelican) -> None:
 
 
 def register():
+    signals.content_written.connect(date_page)
     signals.finalized.connect(rewrite)
