@@ -194,6 +194,9 @@ THEME_STATIC_DIR = "theme"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 HOME_LATEST_PER_CATEGORY = 4
 HOME_FEATURED_COUNT = 5
+# og:image and JSON-LD image of an article without a photo (or with one under 1200 px
+# wide): 1200x630, drawn by scripts/make_demo_images.py.
+DEFAULT_SHARE_IMAGE = "{static}/images/chia-se.jpg"
 
 # --- Plugins ----------------------------------------------------------------
 PLUGIN_PATHS = []

@@ -296,3 +296,63 @@ def test_canonical_og_url_and_share_links_are_absolute(build):
         copy = doc.select_one('[data-action="copy"]')
         if copy is not None:
             assert _full_url(copy["data-url"], base)
+
+
+# --- Structured data, read with extruct ----------------------------------------------------
+
+def _articles(root: Path) -> list[Path]:
+    return sorted(root.glob("20[0-9][0-9]/[01][0-9]/*.html"))
+
+
+def _output_file(root: Path, url: str, base: str) -> Path:
+    assert _full_url(url, base), url
+    return root / urlsplit(url).path.lstrip("/")
+
+
+def test_every_article_has_a_wide_absolute_image_and_author_pages(build):
+    import extruct
+    from PIL import Image
+
+    root, base = build
+    articles = _articles(root)
+    assert len(articles) == 53
+    problems = []
+    for page in articles:
+        url = f"{base}/{page.relative_to(root).as_posix()}"
+        text = page.read_text(encoding="utf-8")
+        data = extruct.extract(text, base_url=url, syntaxes=["json-ld", "opengraph"], uniform=True)
+        news = [d for d in data["json-ld"] if d.get("@type") == "NewsArticle"]
+        og = {}
+        for block in data["opengraph"]:
+            og.update({k: v for k, v in block.items() if isinstance(v, str)})
+        if len(news) != 1:
+            problems.append(f"{page.name}: {len(news)} NewsArticle")
+            continue
+        news = news[0]
+        images = news.get("image") or []
+        images = [images] if isinstance(images, str) else images
+        widths = []
+        for image in images:
+            if not _full_url(image, base):
+                problems.append(f"{page.name}: image {image!r} is not absolute")
+                continue
+            with Image.open(_output_file(root, image, base)) as img:
+                widths.append(img.width)
+        if not widths or max(widths) < 1200:
+            problems.append(f"{page.name}: no image at least 1200 px wide ({widths})")
+        if og.get("og:image") not in images:
+            problems.append(f"{page.name}: og:image {og.get('og:image')!r} is not one of {images}")
+        own = BeautifulSoup(text, "html.parser").select_one(".article__image img")
+        if own is not None:  # its photo (shown as a -800w variant) comes first
+            shown = Path(urlsplit(urljoin(url, own["src"])).path)
+            first = Path(urlsplit(images[0]).path)
+            if shown.parent != first.parent or not shown.name.startswith(first.stem):
+                problems.append(f"{page.name}: its own photo {shown} is not the first image {first}")
+        authors = news.get("author") or []
+        for author in authors:
+            target = author.get("url", "")
+            if not target.startswith(f"{base}/tac-gia/") or not _file_of(root, target, base).is_file():
+                problems.append(f"{page.name}: author {author.get('name')} url {target!r}")
+        if not authors:
+            problems.append(f"{page.name}: no author")
+    assert not problems, "\n".join(problems[:20])

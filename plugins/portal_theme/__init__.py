@@ -8,14 +8,22 @@ from pelican import signals
 
 from plugins import vietnamese
 
-from . import feeds, seo
+from . import feeds, seo, share
 from .filters import FILTERS
 
 
-def _jsonld_for(settings):
+def _share_images_for(settings):
+    def images(article) -> list[dict]:
+        found = share.share_images(getattr(article, "image", ""), settings.get("DEFAULT_SHARE_IMAGE", ""),
+                                   settings["PATH"])
+        return [{**i, "url": seo.absolute(seo.base_url(settings), i["path"])} for i in found]
+    return images
+
+
+def _jsonld_for(settings, share_images):
     def news_jsonld(article):
-        authors = [a.name for a in getattr(article, "authors", [])
-                   if a.name != settings.get("AUTHOR")]
+        # the editorial board (AUTHOR) is an organisation; each author has a /tac-gia/ page
+        authors = [(a.name, a.url, a.name == settings.get("AUTHOR")) for a in getattr(article, "authors", [])]
         return seo.news_article(
             title=article.title,
             url=article.url,
@@ -24,7 +32,7 @@ def _jsonld_for(settings):
             section=article.category.name,
             authors=authors,
             summary=getattr(article, "summary", ""),
-            image=getattr(article, "image", ""),
+            images=[i["url"] for i in share_images(article)],
             siteurl=seo.base_url(settings),
             sitename=settings["SITENAME"],
             publisher_logo=f"{settings.get('THEME_STATIC_DIR', 'theme')}/img/logo.png",
@@ -34,7 +42,9 @@ def _jsonld_for(settings):
 
 def add_filters(generator):
     generator.env.filters.update(FILTERS)
-    generator.env.filters["news_jsonld"] = _jsonld_for(generator.settings)
+    share_images = _share_images_for(generator.settings)
+    generator.env.globals["share_images"] = share_images
+    generator.env.filters["news_jsonld"] = _jsonld_for(generator.settings, share_images)
     generator.env.globals["absolute_url"] = lambda path: seo.absolute(
         seo.base_url(generator.settings), path)
 

@@ -34,9 +34,10 @@ def absolute_siteurl(settings) -> dict:
     return updates
 
 
-def news_article(*, title, url, published, modified, section, authors, summary, image,
+def news_article(*, title, url, published, modified, section, authors, summary, images,
                  siteurl, sitename, publisher_logo) -> dict:
-    """schema.org NewsArticle with ISO dates in +07:00."""
+    """schema.org NewsArticle with ISO dates in +07:00. ``authors``: (name, page URL,
+    is an organisation); ``images``: site-relative paths or URLs."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -47,8 +48,9 @@ def news_article(*, title, url, published, modified, section, authors, summary, 
         "dateModified": iso(modified or published),
         "articleSection": section,
         "inLanguage": "vi",
-        "author": [{"@type": "Person", "name": a} for a in authors] or
-                  [{"@type": "Organization", "name": sitename}],
+        "author": [{"@type": "Organization" if org else "Person", "name": name,
+                    "url": absolute(siteurl, page)} for name, page, org in authors] or
+                  [{"@type": "Organization", "name": sitename, "url": absolute(siteurl, "")}],
         "publisher": {
             "@type": "GovernmentOrganization",
             "name": sitename,
@@ -57,6 +59,6 @@ def news_article(*, title, url, published, modified, section, authors, summary, 
     }
     if summary:
         data["description"] = " ".join(plain_text(summary).split())
-    if image:
-        data["image"] = [absolute(siteurl, static_url(image))]
+    if images:
+        data["image"] = [absolute(siteurl, static_url(i)) for i in images]
     return data
