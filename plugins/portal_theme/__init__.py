@@ -8,7 +8,7 @@ from pelican import signals
 
 from plugins import vietnamese
 
-from . import feeds, seo, share
+from . import assets, feeds, seo, share
 from .filters import FILTERS
 
 
@@ -40,8 +40,26 @@ def _jsonld_for(settings, share_images):
     return news_jsonld
 
 
+def _theme_static_dirs(settings) -> list[str]:
+    return [os.path.join(settings["THEME"], p) for p in settings.get("THEME_STATIC_PATHS", ["static"])
+            if os.path.isdir(os.path.join(settings["THEME"], p))]
+
+
+def _asset_names(settings) -> dict[str, str]:
+    """Hashed names of the theme's CSS/JS, computed once per build (the settings object)."""
+    if "_ASSET_NAMES" not in settings:
+        names = {}
+        for folder in _theme_static_dirs(settings):
+            names.update(assets.fingerprint(folder))
+        settings["_ASSET_NAMES"] = names
+    return settings["_ASSET_NAMES"]
+
+
 def add_filters(generator):
     generator.env.filters.update(FILTERS)
+    names = _asset_names(generator.settings)
+    prefix = f"{generator.settings.get('SITEURL', '')}/{generator.settings['THEME_STATIC_DIR']}/"
+    generator.env.globals["asset_url"] = lambda rel: prefix + names.get(rel, rel)
     share_images = _share_images_for(generator.settings)
     generator.env.globals["share_images"] = share_images
     generator.env.filters["news_jsonld"] = _jsonld_for(generator.settings, share_images)
@@ -97,9 +115,19 @@ def add_portal_context(generator):
     generator.context["article_years"] = sorted({a.date.year for a in generator.articles}, reverse=True)
 
 
+def write_assets(pelican):
+    """The theme's CSS/JS under their hashed names (before precompress, listed later)."""
+    out = os.path.join(pelican.output_path, pelican.settings["THEME_STATIC_DIR"])
+    names = _asset_names(pelican.settings)
+    for folder in _theme_static_dirs(pelican.settings):
+        assets.write(folder, out, {rel: h for rel, h in names.items()
+                                   if os.path.isfile(os.path.join(folder, rel))})
+
+
 def register():
     signals.initialized.connect(resolve_absolute_siteurl)
     signals.feed_generated.connect(finish_feed)
     signals.generator_init.connect(add_filters)
     signals.article_generator_finalized.connect(add_portal_context)
     signals.finalized.connect(write_robots)
+    signals.finalized.connect(write_assets)
