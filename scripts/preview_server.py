@@ -36,7 +36,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
         return None
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         if os.environ.get("PREVIEW_QUIET") != "1":
             super().log_message(format, *args)
 
