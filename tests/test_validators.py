@@ -36,7 +36,9 @@ def run_vnu(root: Path) -> tuple[list[Path], list[dict]]:
          "--also-check-svg", *map(str, files)],
         capture_output=True, text=True, timeout=900, check=False,
     )
-    report = json.loads(proc.stderr or proc.stdout)  # vnu writes its JSON report on stderr
+    text = proc.stderr  # vnu writes its JSON report on stderr, after anything Java says
+    assert '{"' in text, f"vnu gave no report (exit {proc.returncode}):\n{text}\n{proc.stdout}"
+    report, _ = json.JSONDecoder().raw_decode(text[text.index('{"'):])
     return files, report["messages"]
 
 
