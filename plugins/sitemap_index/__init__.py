@@ -39,12 +39,6 @@ def date_page(path, context) -> None:
     _lastmod[url] = _dater.lastmod(context)
 
 
-def _absolute(siteurl: str, url: str) -> str:
-    if re.match(r"^[a-z][a-z0-9+.-]*://", url):
-        return url
-    return siteurl.rstrip("/") + "/" + url.lstrip("/")
-
-
 def rewrite(pelican) -> None:
     settings = pelican.settings
     path = os.path.join(pelican.output_path, "sitemap.xml")
@@ -66,7 +60,7 @@ def rewrite(pelican) -> None:
         block = _split.absolute_loc(block, siteurl)
         date = dates.get(_split.loc(block)[prefix:], KEEP)
         blocks.append(block if date is KEEP else _split.with_lastmod(block, date))
-    blocks += [_split.url_block(_absolute(siteurl, u), m) for u, m in extra]
+    blocks += [_split.url_block(_split.absolute_url(siteurl, u), m) for u, m in extra]
     files = _split.split(blocks, siteurl, max_urls)
     for name, xml in files.items():
         with open(os.path.join(pelican.output_path, name), "w", encoding="utf-8") as fh:

@@ -44,12 +44,17 @@ def loc(block: str) -> str:
     return m.group(1) if m else ""
 
 
+def absolute_url(base: str, url: str) -> str:
+    """``url``, or a site-relative one ("van-ban/a.pdf") on ``base``."""
+    return url if _ABSOLUTE_RE.match(url) else base.rstrip("/") + "/" + url.lstrip("/")
+
+
 def absolute_loc(block: str, base: str) -> str:
     """``block`` with a site-relative <loc> (an empty SITEURL) made absolute on ``base``."""
     url = loc(block)
     if not url or _ABSOLUTE_RE.match(url):
         return block
-    return block.replace(f"<loc>{url}</loc>", f"<loc>{base.rstrip('/')}/{url.lstrip('/')}</loc>", 1)
+    return block.replace(f"<loc>{url}</loc>", f"<loc>{absolute_url(base, url)}</loc>", 1)
 
 
 def with_lastmod(block: str, lastmod: str | None) -> str:
