@@ -30,7 +30,8 @@ CONFIG = {
 
 def _preview_overrides() -> dict:
     """The demo's absolute URLs (canonical, og:url, sitemap, feeds) name this preview server."""
-    return {"ABSOLUTE_SITEURL": json.dumps(f"http://{CONFIG['host']}:{CONFIG['port']}")}
+    origin = json.dumps(f"http://{CONFIG['host']}:{CONFIG['port']}")
+    return {"ABSOLUTE_SITEURL": origin, "FEED_DOMAIN": origin}
 
 
 def _settings(path=SETTINGS_FILE_BASE):
