@@ -13,10 +13,11 @@ $(PY_STAMP): pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-# `npm install` (not `npm ci`): it follows the lock file, and tolerates the lock's
-# missing entries for other platforms' optional pagefind binaries.
+# `npm ci`: installs exactly the lock and never rewrites it (a fresh clone stays clean).
+# No install scripts: the only one, vnu-jar's, downloads a Java runtime; Java comes
+# from Debian (scripts/install_system_deps.sh).
 $(NODE_STAMP): package.json package-lock.json
-	npm install --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 setup: $(PY_STAMP) $(NODE_STAMP)

@@ -18,6 +18,12 @@ if ROOT not in sys.path:  # plugins are the `plugins` package of this project
 SITENAME = "Cổng thông tin điện tử huyện Nậm Păng"
 SITESUBTITLE = "Tỉnh Hoàng Sơn"
 SITEURL = ""
+# Absolute base of canonical links, og:url, share links, JSON-LD, feeds, the sitemap and
+# robots.txt. Links between pages stay relative to SITEURL (empty here, so the demo runs on
+# any port); these must be absolute, so the demo uses the preview server's address
+# (`make serve`; tasks.py passes its own). An absolute SITEURL (publishconf) replaces it.
+ABSOLUTE_SITEURL = "http://127.0.0.1:8000"
+FEED_DOMAIN = ABSOLUTE_SITEURL
 AUTHOR = "Ban Biên tập"
 DEFAULT_LANG = "vi"
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -104,6 +110,8 @@ ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "documents/files"]
 IGNORE_FILES = [".#*", "README.md"]
+# Markdown only: no reStructuredText reader (it would warn that docutils has no 'vi').
+READERS = {"rst": None}
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"  # Pelican's locale_date; templates use the Babel filters
 READING_WPM = 220
 
@@ -186,6 +194,9 @@ THEME_STATIC_DIR = "theme"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 HOME_LATEST_PER_CATEGORY = 4
 HOME_FEATURED_COUNT = 5
+# og:image and JSON-LD image of an article without a photo (or with one under 1200 px
+# wide): 1200x630, drawn by scripts/make_demo_images.py.
+DEFAULT_SHARE_IMAGE = "{static}/images/chia-se.jpg"
 
 # --- Plugins ----------------------------------------------------------------
 # Processes for every parallel step of the build (plugins/pool.py); 0: all usable CPUs.
@@ -201,6 +212,7 @@ PLUGINS = [
 
 SITEMAP = {
     "format": "xml",
+    "exclude": [r"^404\.html$"],  # the error page (its URL is any unknown one)
     "priorities": {"articles": 0.7, "indexes": 0.5, "pages": 0.4},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
@@ -280,6 +292,7 @@ PLUGINS += ["plugins.search_index"]
 DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
 SEARCH_URL = "tim-kiem/"
 SEARCH_SAVE_AS = "tim-kiem/index.html"
+SITEMAP["exclude"] = [*SITEMAP.get("exclude", []), f"^{SEARCH_URL}$"]  # a noindex page
 SEARCH_OUTPUT_DIR = "tim-kiem"  # shards, lunr.js and the manifest chi-muc.json
 SEARCH_LEAD_WORDS = 24  # lead words indexed and shown as the snippet
 

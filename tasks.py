@@ -3,6 +3,7 @@ rebuild, regenerate, serve, reserve, preview, livereload, publish; plus new and 
 """
 
 import datetime
+import json
 import os
 import shlex
 import shutil
@@ -23,8 +24,14 @@ CONFIG = {
     # rsync target for `invoke publish`, e.g. "deploy@portal.example:/srv/portal/"
     "publish_target": os.environ.get("PUBLISH_TARGET", ""),
     "host": "127.0.0.1",
-    "port": 8000,
+    "port": int(os.environ.get("PORT", "8000")),
 }
+
+
+def _preview_overrides() -> dict:
+    """The demo's absolute URLs (canonical, og:url, sitemap, feeds) name this preview server."""
+    origin = json.dumps(f"http://{CONFIG['host']}:{CONFIG['port']}")
+    return {"ABSOLUTE_SITEURL": origin, "FEED_DOMAIN": origin}
 
 
 def _settings(path=SETTINGS_FILE_BASE):
@@ -47,7 +54,7 @@ def clean(c):
 @task
 def build(c):
     """Build the local version of the site (validated; swapped in only on success)"""
-    if build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"]) != 0:
+    if build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"], overrides=_preview_overrides()) != 0:
         sys.exit(1)
 
 
@@ -66,9 +73,10 @@ def regenerate(c):
 
 @task
 def serve(c):
-    """Serve site at http://$HOST:$PORT/ (default is 127.0.0.1:8000)"""
-    _pelican(c, f"-l -s {SETTINGS_FILE_BASE} -o {CONFIG['deploy_path']} "
-                f"-b {CONFIG['host']} -p {CONFIG['port']}")
+    """Serve site at http://127.0.0.1:$PORT/ (default port 8000), the 404 page for unknown URLs"""
+    from plugins.preview_server import main as preview
+
+    preview(["--directory", CONFIG["deploy_path"], "--host", CONFIG["host"], "--port", str(CONFIG["port"])])
 
 
 @task
@@ -92,7 +100,7 @@ def livereload(c):
 
     def cached_build():
         build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"],
-                   overrides={"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"})
+                   overrides={"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true", **_preview_overrides()})
 
     cached_build()
     server = Server()

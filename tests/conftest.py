@@ -133,6 +133,27 @@ def demo_output(tmp_path_factory) -> Path:
     return out
 
 
+PUBLIC_SITEURL = "https://nampang.example.gov.vn"
+
+
+@pytest.fixture(scope="session")
+def publish_output(tmp_path_factory) -> Path:
+    """The demo content built with publishconf (absolute SITEURL), once per test worker."""
+    from plugins.staged_build import build
+
+    out = tmp_path_factory.mktemp("publish") / "output"
+    before = os.environ.get("SITEURL")
+    os.environ["SITEURL"] = PUBLIC_SITEURL  # read by publishconf in the build's subprocess
+    try:
+        assert build(str(ROOT / "publishconf.py"), str(out), str(ROOT / "content"), quiet=True) == 0
+    finally:
+        if before is None:
+            del os.environ["SITEURL"]
+        else:
+            os.environ["SITEURL"] = before
+    return out
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

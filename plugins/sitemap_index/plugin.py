@@ -11,9 +11,12 @@ from pelican import signals
 
 from . import split as _split
 from .config import Config
+from .lastmod import KEEP, Dater
 
 log = logging.getLogger(__name__)
 _extra: list[tuple[str, str | None]] = []
+_lastmod: dict[str, object] = {}  # site-relative URL -> lastmod.KEEP, a date or None
+_dater = Dater()
 
 
 def add_urls(urls) -> None:
@@ -24,10 +27,11 @@ def add_urls(urls) -> None:
     _extra.extend((str(u), m) for u, m in urls)
 
 
-def _absolute(siteurl: str, url: str) -> str:
-    if re.match(r"^[a-z][a-z0-9+.-]*://", url):
-        return url
-    return siteurl.rstrip("/") + "/" + url.lstrip("/")
+def date_page(path, context) -> None:
+    """content_written: the <lastmod> of this page, keyed like pelican-sitemap's URLs."""
+    rel = context.get("output_file") or os.path.relpath(path, context["OUTPUT_PATH"])
+    url = re.sub(r"(?:^|(?<=/))index\.html$", "", rel.replace(os.sep, "/"))
+    _lastmod[url] = _dater.lastmod(context)
 
 
 def rewrite(pelican) -> None:
@@ -42,11 +46,16 @@ def rewrite(pelican) -> None:
     max_urls = Config.from_settings(settings).max_urls
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
-    blocks = _split.url_blocks(text)
-    siteurl = settings.get("SITEURL", "")
-    blocks += [_split.url_block(_absolute(siteurl, u), m) for u, m in extra]
-    if len(blocks) <= max_urls and not extra:
-        return  # pelican-sitemap's file is already valid
+    siteurl = settings.get("ABSOLUTE_SITEURL") or settings.get("SITEURL", "")
+    dates = dict(_lastmod)
+    _lastmod.clear()
+    prefix = len(siteurl.rstrip("/")) + 1
+    blocks = []
+    for block in _split.url_blocks(text):
+        block = _split.absolute_loc(block, siteurl)
+        date = dates.get(_split.loc(block)[prefix:], KEEP)
+        blocks.append(block if date is KEEP else _split.with_lastmod(block, date))
+    blocks += [_split.url_block(_split.absolute_url(siteurl, u), m) for u, m in extra]
     files = _split.split(blocks, siteurl, max_urls)
     for name, xml in files.items():
         with open(os.path.join(pelican.output_path, name), "w", encoding="utf-8") as fh:
@@ -57,4 +66,5 @@ def rewrite(pelican) -> None:
 
 def register():
     signals.initialized.connect(Config.check_at_start, weak=False)
+    signals.content_written.connect(date_page)
     signals.finalized.connect(rewrite)

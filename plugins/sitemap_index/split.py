@@ -15,6 +15,9 @@ URLSET_OPEN = f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{NS}" xml
 URLSET_CLOSE = "</urlset>\n"
 _URL_RE = re.compile(r"<url>.*?</url>", re.DOTALL)
 _LASTMOD_RE = re.compile(r"<lastmod>([^<]*)</lastmod>")
+_LASTMOD_LINE_RE = re.compile(r"<lastmod>[^<]*</lastmod>\n?")
+_LOC_RE = re.compile(r"<loc>([^<]*)</loc>")
+_ABSOLUTE_RE = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
 def url_blocks(xml_text: str) -> list[str]:
@@ -34,6 +37,33 @@ def url_block(loc: str, lastmod: str | None = None, changefreq: str | None = Non
         parts.append(f"<priority>{priority}</priority>\n")
     parts.append("</url>")
     return "".join(parts)
+
+
+def loc(block: str) -> str:
+    m = _LOC_RE.search(block)
+    return m.group(1) if m else ""
+
+
+def absolute_url(base: str, url: str) -> str:
+    """``url``, or a site-relative one ("van-ban/a.pdf") on ``base``."""
+    return url if _ABSOLUTE_RE.match(url) else base.rstrip("/") + "/" + url.lstrip("/")
+
+
+def absolute_loc(block: str, base: str) -> str:
+    """``block`` with a site-relative <loc> (an empty SITEURL) made absolute on ``base``."""
+    url = loc(block)
+    if not url or _ABSOLUTE_RE.match(url):
+        return block
+    return block.replace(f"<loc>{url}</loc>", f"<loc>{absolute_url(base, url)}</loc>", 1)
+
+
+def with_lastmod(block: str, lastmod: str | None) -> str:
+    """``block`` with its <lastmod> replaced, or removed when ``lastmod`` is None."""
+    if lastmod is None:
+        return _LASTMOD_LINE_RE.sub("", block, count=1)
+    if _LASTMOD_RE.search(block):
+        return _LASTMOD_RE.sub(f"<lastmod>{escape(lastmod)}</lastmod>", block, count=1)
+    return block.replace("</loc>\n", f"</loc>\n<lastmod>{escape(lastmod)}</lastmod>\n", 1)
 
 
 def urlset(blocks: list[str]) -> str:

@@ -559,12 +559,33 @@ def make_map() -> bytes:
     return buf.getvalue()
 
 
+# --- Default share image (og:image, JSON-LD) of articles without a photo ----
+SHARE = "chia-se.jpg"  # pelicanconf DEFAULT_SHARE_IMAGE
+SHARE_SIZE = (1200, 630)  # Facebook/Zalo's 1.91:1; Google asks for at least 1200 px wide
+
+
+def make_share() -> bytes:
+    rng = _rng(SHARE)
+    img = Image.new("RGB", SHARE_SIZE, (200, 210, 220))
+    scene_village(img, rng)
+    img = grain(img, rng)
+    w, h = img.size
+    band = Image.new("RGB", (w, 210), (165, 28, 28))  # the theme's red
+    img.paste(Image.blend(img.crop((0, h - 210, w, h)), band, 0.88), (0, h - 210))
+    d = ImageDraw.Draw(img)
+    d.text((60, h - 186), "CỔNG THÔNG TIN ĐIỆN TỬ", font=_font(40, bold=True), fill=(255, 235, 160))
+    d.text((60, h - 134), "HUYỆN NẬM PĂNG", font=_font(64, bold=True), fill=(255, 255, 255))
+    d.text((60, h - 58), "Tỉnh Hoàng Sơn", font=_font(30), fill=(255, 235, 200))
+    return encode_jpeg(img, PHOTO_LIMIT)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="only verify that generated files exist and are small")
     args = ap.parse_args(argv)
     jobs = [(rel, lambda rel=rel, s=s, z=z: make_photo(rel, s, z), PHOTO_LIMIT) for rel, s, z in PHOTOS]
     jobs.append((MAP, make_map, MAP_LIMIT))
+    jobs.append((SHARE, make_share, PHOTO_LIMIT))
     bad = 0
     for rel, make, limit in jobs:
         path = IMAGES / rel
