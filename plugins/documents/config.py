@@ -22,7 +22,7 @@ class Config(PluginConfig):
     files_path: str = "documents/files"  # attachments, published as static files
     index_url: str = "van-ban/"  # the list, paginated van-ban/trang-N/
     url: str = "van-ban/{slug}.html"
-    save_as: str = "van-ban/{slug}.html"
+    save_as: str = ""  # empty: DOCUMENTS_URL
     data_url: str = "van-ban/data.json"  # rows for the client-side filter
     feed_atom: str = dataclasses.field(default="feeds/van-ban.atom.xml", metadata={"nullable": True})
     per_page: int = 20
@@ -31,6 +31,9 @@ class Config(PluginConfig):
     # Pin the status date (a date or "YYYY-MM-DD"); None: today in TIMEZONE.
     today: object = dataclasses.field(default=None, metadata={"nullable": True})
     types: list = dataclasses.field(default_factory=list, metadata={"setting": "DOCUMENT_TYPES"})
+
+    def output_name(self) -> str:
+        return self.save_as or self.url
 
     def folder(self, settings) -> str:
         return os.path.join(settings["PATH"], self.path)

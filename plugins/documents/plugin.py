@@ -61,7 +61,7 @@ class Document(RegisterEntry, Page):
         # The issue date dates the page (sitemap lastmod, feed).
         tz = zoneinfo.ZoneInfo(settings.get("TIMEZONE", "UTC"))
         metadata["date"] = datetime.datetime.combine(attrs["issued"], datetime.time(), tz)
-        self._patterns = {"url": cfg.url, "save_as": cfg.save_as}
+        self._patterns = {"url": cfg.url, "save_as": cfg.output_name()}
         super().__init__(content, metadata, settings, source_path, context)
         self._reset_links()
 
@@ -143,7 +143,7 @@ class DocumentsGenerator(CachingGenerator):
         pages = lib.pages(cfg.per_page)
         urls = list_page_urls(cfg.index_url, cfg.per_page, len(lib.documents))
         list_tpl = self.get_template("documents")
-        for n, (docs, (url, save_as)) in enumerate(zip(pages, urls), start=1):
+        for n, (docs, (url, save_as)) in enumerate(zip(pages, urls, strict=True), start=1):
             writer.write_file(
                 save_as, list_tpl, self.context, relative, url=url,
                 documents_page=docs, documents_page_number=n, documents_num_pages=len(pages),
@@ -163,7 +163,7 @@ class DocumentsGenerator(CachingGenerator):
         settings = self.settings
         domain = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
         docs = lib.documents[: settings.get("FEED_MAX_ITEMS") or len(lib.documents)]
-        updated = max((d.date for d in docs), default=None) or datetime.datetime.now(datetime.timezone.utc)
+        updated = max((d.date for d in docs), default=None) or datetime.datetime.now(datetime.UTC)
         return self.env.get_template("documents_feed.xml").render(
             self.context, feed_domain=domain, feed_documents=docs, feed_updated=updated)
 

@@ -13,6 +13,9 @@ import os
 from plugins import vietnamese
 from plugins.content_contract import frontmatter
 
+from .fields import to_attributes
+from .model import Entry
+
 
 def slug_of(src: frontmatter.SourceFile) -> str:
     """The ``slug:`` given, else the file name slugified (the URL is /van-ban/{slug}.html)."""
@@ -67,3 +70,11 @@ def _read(path: str, store=None) -> frontmatter.SourceFile:
             src = frontmatter.parse(fh.read(), display_path(path), path)
     _PARSED[path] = (stamp, src)
     return src
+
+
+def from_source(src: frontmatter.SourceFile, files_dir: str, files_url: str,
+                url_pattern: str = "van-ban/{slug}.html") -> Entry:
+    """A register entry from a source that passed validation, without Pelican (demo tools,
+    benchmarks); the build reads the same files as plugin.Document."""
+    return Entry(slug_of(src), url_pattern, src.path, src.body.strip(),
+                 **to_attributes(src.meta, files_dir, files_url))
