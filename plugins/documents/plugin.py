@@ -175,24 +175,26 @@ class DocumentsGenerator(CachingGenerator):
         log.info("Writing %s", path)
 
 
-def _other_plugin(name: str):
-    """A plugin's glue module if that plugin is loaded (never imports one that is not)."""
+def _other_plugin(settings, name: str):
+    """Another plugin's glue module, if PLUGINS lists that plugin (never imports it)."""
+    if f"plugins.{name}" not in settings.get("PLUGINS", []):
+        return None
     return sys.modules.get(f"plugins.{name}.plugin") or sys.modules.get(f"plugins.{name}")
 
 
 def prerender(generator) -> None:
     """parallel_markdown renders the documents' Markdown ahead, as it does the articles'."""
-    pm = _other_plugin("parallel_markdown")
+    pm = _other_plugin(generator.settings, "parallel_markdown")
     if pm is not None and hasattr(pm, "start"):
         cfg = generator.config
         pm.start(generator, paths=[cfg.path], excludes=[cfg.files_path])
 
 
 def finished(generator) -> None:
-    pm = _other_plugin("parallel_markdown")
+    pm = _other_plugin(generator.settings, "parallel_markdown")
     if pm is not None and hasattr(pm, "finish"):
         pm.finish(generator)
-    images = _other_plugin("images")  # photos in a document body become <picture>, as in articles
+    images = _other_plugin(generator.settings, "images")  # photos in a body become <picture>, as in articles
     if images is not None and hasattr(images, "prepare"):
         images.prepare(generator)
 
