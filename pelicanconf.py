@@ -240,6 +240,7 @@ PLUGINS += ["plugins.documents"]
 CONTENT_CHECKS = [*globals().get("CONTENT_CHECKS", []), "plugins.documents.validate:check"]
 ARTICLE_EXCLUDES = [*globals().get("ARTICLE_EXCLUDES", []), "documents"]
 PAGE_EXCLUDES = [*globals().get("PAGE_EXCLUDES", []), "documents"]
+# All DOCUMENTS_* settings and their defaults: plugins/documents/config.py (a mistyped name fails the build).
 DOCUMENTS_PATH = "documents"  # content/documents/*.md; attachments in content/documents/files/
 DOCUMENTS_PER_PAGE = 20
 DOCUMENTS_LATEST_COUNT = 5  # "Văn bản mới" block

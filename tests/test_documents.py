@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import Site
-from plugins.documents import model, validate
+from plugins.documents import fields, model, validate
 
 TODAY = "2025-06-01"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -266,19 +266,6 @@ def test_sitemap_lists_documents_and_list_pages(built):
         assert base + page in urls, page
 
 
-def test_sitemap_urls_function_for_other_sitemap_writers(built):
-    from plugins.documents import sitemap_urls
-
-    settings = {"PATH": str(built.content), "DOCUMENTS_PER_PAGE": 3, "DOCUMENTS_TODAY": TODAY,
-                "CONTENT_CHECKS": []}
-    urls = sitemap_urls(settings)
-    assert urls[:3] == [("van-ban/", None), ("van-ban/trang-2/", None), ("van-ban/trang-3/", None)]
-    assert urls[3:] == [(f"van-ban/{s}.html", d) for s, d in zip(NEWEST_FIRST, [
-        datetime.date(2025, 5, 30), datetime.date(2025, 4, 1), datetime.date(2025, 2, 20),
-        datetime.date(2025, 1, 15), datetime.date(2024, 5, 5), datetime.date(2024, 1, 10),
-        datetime.date(2023, 12, 20)])]
-
-
 # --- validation ---------------------------------------------------------------------
 
 def broken_register(site: Site) -> None:
@@ -380,10 +367,9 @@ def test_no_documents_folder_is_fine(tmp_path):
 # --- model --------------------------------------------------------------------------
 
 def make(slug, issued, effective=None, ends=None, thay_the=(), lien_quan=()):
-    return model.Document(slug=slug, source_path=f"{slug}.md", so_ky_hieu=slug, title=slug, loai_van_ban="Quyết định",
-                          co_quan_ban_hanh=UBND, nguoi_ky="A", linh_vuc=["X"], ngay_ban_hanh=issued,
-                          ngay_hieu_luc=effective or issued, ngay_het_hieu_luc=ends, files=[],
-                          thay_the=list(thay_the), lien_quan=list(lien_quan))
+    return model.Entry(slug, source_path=f"{slug}.md", number=slug, title=slug, doc_type="Quyết định",
+                       issuer=UBND, signer="A", fields=["X"], issued=issued, effective=effective or issued,
+                       expires=ends, attachments=[], replaces_slugs=list(thay_the), related_slugs=list(lien_quan))
 
 
 def test_status_by_date_and_by_replacement():
@@ -392,10 +378,10 @@ def test_status_by_date_and_by_replacement():
     new = make("new", d(2025, 1, 1), d(2025, 2, 1), thay_the=["old"])
     ends = make("ends", d(2024, 1, 1), ends=d(2024, 12, 31))
     model.Library([old, new, ends], d(2025, 1, 15))
-    assert (old.hieu_luc, new.hieu_luc, ends.hieu_luc) == (model.STATUS_ACTIVE, model.STATUS_PENDING,
+    assert (old.legal_status, new.legal_status, ends.legal_status) == (model.STATUS_ACTIVE, model.STATUS_PENDING,
                                                            model.STATUS_EXPIRED)
     model.Library([old, new, ends], d(2025, 2, 1))
-    assert (old.hieu_luc, new.hieu_luc) == (model.STATUS_EXPIRED, model.STATUS_ACTIVE)
+    assert (old.legal_status, new.legal_status) == (model.STATUS_EXPIRED, model.STATUS_ACTIVE)
     assert model.status_on(ends, d(2024, 12, 30)) == model.STATUS_ACTIVE
     assert model.status_on(ends, d(2024, 12, 31)) == model.STATUS_EXPIRED
 
@@ -404,7 +390,7 @@ def test_library_links_paths_and_facets():
     d = datetime.date
     a = make("a", d(2024, 1, 1))
     b = make("b", d(2025, 1, 1), lien_quan=["a", "a", "missing"])
-    a.files = [model.Attachment("a.pdf", "A", 10, "documents/files/a.pdf")]
+    a.attachments = [fields.Attachment("a.pdf", "A", 10, "documents/files/a.pdf")]
     lib = model.Library([a, b], d(2025, 6, 1))
     assert lib.documents == [b, a]
     assert a.related == [b] and b.related == [a]
@@ -418,18 +404,18 @@ def test_library_links_paths_and_facets():
     (datetime.date(2024, 5, 17), datetime.date(2024, 5, 17)),
 ])
 def test_parse_date(value, expected):
-    assert model.parse_date(value) == expected
+    assert fields.parse_date(value) == expected
 
 
 @pytest.mark.parametrize("value", ["2024-13-01", "31/02/2024", "hôm qua", "2024/05/17"])
 def test_parse_date_rejects(value):
     with pytest.raises(ValueError):
-        model.parse_date(value)
+        fields.parse_date(value)
 
 
 def test_sizes_and_numbers():
-    assert model.human_size(900) == "900 byte"
-    assert model.human_size(2048) == "2 KB"
-    assert model.human_size(3000) == "2,9 KB"
-    assert model.human_size(1536 * 1024) == "1,5 MB"
+    assert fields.human_size(900) == "900 byte"
+    assert fields.human_size(2048) == "2 KB"
+    assert fields.human_size(3000) == "2,9 KB"
+    assert fields.human_size(1536 * 1024) == "1,5 MB"
     assert model.number_key("Số: 152/KH-UBND") == model.number_key("152/kh-ubnd") == "152/KH-UBND"

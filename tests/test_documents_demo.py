@@ -12,7 +12,7 @@ import pytest
 
 from conftest import soup, serious_axe_violations
 from plugins import vietnamese
-from plugins.documents import model
+from plugins.documents import fields
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -44,7 +44,7 @@ def test_every_demo_attachment_is_published_with_its_real_size(demo_output, data
             f = demo_output / rel
             assert f.is_file() and f.read_bytes().startswith(b"%PDF"), rel
             meta = a.find_next_sibling(class_="doc-file__meta").get_text()
-            assert f"(PDF, {model.human_size(f.stat().st_size)})" in meta
+            assert f"(PDF, {fields.human_size(f.stat().st_size)})" in meta
             assert f.stat().st_size < 60_000, "demo PDFs stay small"
 
 

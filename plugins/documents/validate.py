@@ -14,54 +14,25 @@ from plugins.content_contract.frontmatter import Problem, SourceFile
 from plugins.content_contract.rules import SLUG_RE, suggest
 
 from . import model
+from .config import Config
+from .fields import BY_KEY, KEYS, ONE_LINE, REQUIRED, as_list, attachment_spec, norm, parse_date
+from .sources import load_sources, slug_of
 
 
-LABELS = {
-    "so_ky_hieu": "số ký hiệu",
-    "title": "trích yếu",
-    "loai_van_ban": "loại văn bản",
-    "co_quan_ban_hanh": "cơ quan ban hành",
-    "nguoi_ky": "người ký",
-    "linh_vuc": "lĩnh vực",
-    "ngay_ban_hanh": "ngày ban hành",
-    "ngay_hieu_luc": "ngày có hiệu lực",
-    "ngay_het_hieu_luc": "ngày hết hiệu lực",
-    "files": "tệp đính kèm",
-}
-EXAMPLES = {
-    "so_ky_hieu": "so_ky_hieu: \"152/KH-UBND\"",
-    "title": "title: \"Kế hoạch triển khai ...\"",
-    "loai_van_ban": "loai_van_ban: Kế hoạch",
-    "co_quan_ban_hanh": "co_quan_ban_hanh: UBND huyện ...",
-    "nguoi_ky": "nguoi_ky: Họ và tên người ký",
-    "linh_vuc": "linh_vuc: [Nông nghiệp]",
-    "ngay_ban_hanh": "ngay_ban_hanh: 2024-05-17",
-    "ngay_hieu_luc": "ngay_hieu_luc: 2024-05-17",
-    "files": "files: [ten-tep.pdf] (tệp đặt trong content/documents/files/)",
-}
-
-
-def settings_paths(settings) -> tuple[str, str, str]:
-    """(documents folder, attachments folder, attachments URL) from settings."""
-    root = settings["PATH"]
-    docs = os.path.join(root, settings.get("DOCUMENTS_PATH", "documents"))
-    files_rel = settings.get("DOCUMENTS_FILES_PATH", "documents/files")
-    return docs, os.path.join(root, files_rel), files_rel
-
-
-def load(settings, store=None) -> list[SourceFile]:
-    docs_dir, files_dir, _ = settings_paths(settings)
-    return model.load_sources(docs_dir, settings.get("IGNORE_FILES", []), skip=[files_dir], store=store)
+def load(settings, store=None, cfg: Config | None = None) -> list[SourceFile]:
+    """The front-matter of every document file, parsed (store: the validation cache)."""
+    cfg = cfg or Config.from_settings(settings)
+    return load_sources(cfg.folder(settings), settings.get("IGNORE_FILES", []),
+                                skip=[cfg.files_folder(settings)], store=store)
 
 
 def check(settings) -> list[Problem]:
     """All problems in content/documents (the CONTENT_CHECKS entry point).
     Parsed files are cached (CACHE_PATH/content_contract/documents.pickle); the checks,
     which span files (slugs, numbers, relations), run on every build."""
-    _, files_dir, _ = settings_paths(settings)
-    types = settings.get("DOCUMENT_TYPES") or model.DEFAULT_TYPES
+    cfg = Config.from_settings(settings)
     store = cache.open_cache(settings, "documents")
-    problems = check_sources(load(settings, store), files_dir, types)
+    problems = check_sources(load(settings, store, cfg), cfg.files_folder(settings), cfg.allowed_types())
     store.save()
     return problems
 
@@ -80,7 +51,7 @@ def _blank(value) -> bool:
 
 def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -> list[Problem]:
     out: list[Problem] = []
-    known_types = {model.norm(t) for t in types}
+    known_types = {norm(t) for t in types}
     by_slug: dict[str, SourceFile] = {}
     by_number: dict[tuple, SourceFile] = {}
     for src in sources:
@@ -89,26 +60,26 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
             continue
         m = src.meta
         for key in m:
-            if key not in model.FIELDS:
+            if key not in KEYS:
                 out.append(Problem(src.path, _line(src, key), f"trường không được hỗ trợ '{key}'",
-                                   suggest(key, model.FIELDS) or "xóa dòng này hoặc xem docs/documents.md"))
-        for key in model.REQUIRED:
+                                   suggest(key, KEYS) or "xóa dòng này hoặc xem docs/documents.md"))
+        for key in REQUIRED:
             if _blank(m.get(key)):
                 what = "thiếu" if key not in m else "để trống"
-                out.append(Problem(src.path, _line(src, key), f"{what} {LABELS[key]} '{key}'",
-                                   f"thêm dòng '{EXAMPLES[key]}'"))
-        for key in ("so_ky_hieu", "title", "loai_van_ban", "co_quan_ban_hanh", "nguoi_ky"):
+                out.append(Problem(src.path, _line(src, key), f"{what} {BY_KEY[key].label} '{key}'",
+                                   f"thêm dòng '{BY_KEY[key].example}'"))
+        for key in ONE_LINE:
             if not _blank(m.get(key)) and not isinstance(m[key], (str, int, float)):
-                out.append(Problem(src.path, _line(src, key), f"{LABELS[key]} '{key}' phải là một dòng chữ",
-                                   f"viết dạng '{EXAMPLES[key]}'"))
+                out.append(Problem(src.path, _line(src, key), f"{BY_KEY[key].label} '{key}' phải là một dòng chữ",
+                                   f"viết dạng '{BY_KEY[key].example}'"))
         loai = m.get("loai_van_ban")
-        if isinstance(loai, str) and loai.strip() and model.norm(loai.strip()) not in known_types:
-            hint = suggest(model.norm(loai.strip()), known_types)
+        if isinstance(loai, str) and loai.strip() and norm(loai.strip()) not in known_types:
+            hint = suggest(norm(loai.strip()), known_types)
             out.append(Problem(src.path, _line(src, "loai_van_ban"),
                                f"loại văn bản không có trong danh sách: '{loai}'",
                                hint or "dùng tên loại như Quyết định, Kế hoạch, Công văn, Thông báo, Báo cáo "
                                        "(danh sách đầy đủ: DOCUMENT_TYPES)"))
-        for item in model.as_list(m.get("linh_vuc")):
+        for item in as_list(m.get("linh_vuc")):
             if not isinstance(item, str) or not item.strip():
                 out.append(Problem(src.path, _line(src, "linh_vuc"), f"lĩnh vực không hợp lệ: {item!r}",
                                    "viết danh sách tên lĩnh vực, ví dụ 'linh_vuc: [Nông nghiệp, Đất đai]'"))
@@ -118,9 +89,9 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
             if _blank(value):
                 continue
             try:
-                dates[key] = model.parse_date(value)
+                dates[key] = parse_date(value)
             except ValueError:
-                out.append(Problem(src.path, _line(src, key), f"không đọc được {LABELS[key]} '{key}: {value}'",
+                out.append(Problem(src.path, _line(src, key), f"không đọc được {BY_KEY[key].label} '{key}: {value}'",
                                    "viết theo dạng năm-tháng-ngày, ví dụ '2024-05-17'"))
         issued, effective, ends = (dates.get(k) for k in ("ngay_ban_hanh", "ngay_hieu_luc", "ngay_het_hieu_luc"))
         if issued and effective and effective < issued:
@@ -132,7 +103,7 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
                                f"ngày hết hiệu lực ({ends:%d/%m/%Y}) không sau ngày có hiệu lực ({effective:%d/%m/%Y})",
                                "kiểm tra lại hai ngày, hoặc bỏ dòng 'ngay_het_hieu_luc'"))
         _check_files(src, files_dir, out)
-        slug = model.slug_of(src)
+        slug = slug_of(src)
         if "slug" in m and not SLUG_RE.match(slug):
             out.append(Problem(src.path, _line(src, "slug"), f"slug không hợp lệ '{slug}'",
                                f"chỉ dùng chữ thường không dấu, số và '-', ví dụ '{vietnamese.slugify(slug)}'"))
@@ -164,9 +135,10 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
     for src in sources:
         if not src.meta:
             continue
-        own = model.slug_of(src)
-        for key, what in (("thay_the", "thay thế"), ("lien_quan", "liên quan")):
-            for ref in model.as_list(src.meta.get(key)):
+        own = slug_of(src)
+        for key in ("thay_the", "lien_quan"):
+            what = BY_KEY[key].label
+            for ref in as_list(src.meta.get(key)):
                 ref = str(ref).strip()
                 if ref == own:
                     out.append(Problem(src.path, _line(src, key), f"văn bản không thể {what} chính nó ('{ref}')",
@@ -181,8 +153,8 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
 
 def _check_files(src: SourceFile, files_dir: str, out: list) -> None:
     files_root = os.path.realpath(files_dir)
-    for item in model.as_list(src.meta.get("files")):
-        name, _title = model.attachment_spec(item)
+    for item in as_list(src.meta.get("files")):
+        name, _title = attachment_spec(item)
         if not name:
             out.append(Problem(src.path, _line(src, "files"), f"tệp đính kèm không hợp lệ: {item!r}",
                                "viết tên tệp, ví dụ 'files: [152-kh-ubnd.pdf]' "

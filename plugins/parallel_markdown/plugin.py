@@ -64,8 +64,11 @@ def add_reader(readers):
             readers.reader_classes[ext] = ParallelNewsReader
 
 
-def start(generator, paths_setting="ARTICLE_PATHS", excludes_setting="ARTICLE_EXCLUDES"):
-    """First read of a generator: render ahead every file the reader cache lacks."""
+def start(generator, paths_setting="ARTICLE_PATHS", excludes_setting="ARTICLE_EXCLUDES", paths=None,
+          excludes=None):
+    """First read of a generator: render ahead every file the reader cache lacks.
+    ``paths``/``excludes``: the folders themselves, for a generator whose folders are a
+    plugin's settings (plugins.documents)."""
     if id(generator) in S.started:
         return
     S.started.add(id(generator))
@@ -74,12 +77,14 @@ def start(generator, paths_setting="ARTICLE_PATHS", excludes_setting="ARTICLE_EX
     if cfg.workers < 2:
         return
     exts = tuple("." + e for e in ParallelNewsReader.file_extensions)
+    folders = settings[paths_setting] if paths is None else paths
+    excludes = settings[excludes_setting] if excludes is None else excludes
     paths = []
     # Not sorted: the generator reads files in the iteration order of the same set
     # (get_files builds it identically), so results arrive just as the reader needs
     # them and reading overlaps rendering. Sorted, the first reads waited for almost
     # the whole pool (measured: ~1,900 of 2,000 results buffered before reading resumed).
-    for f in generator.get_files(settings[paths_setting], exclude=settings[excludes_setting]):
+    for f in generator.get_files(folders, exclude=excludes):
         path = os.path.abspath(os.path.join(generator.path, f))
         if not path.endswith(exts):
             continue
