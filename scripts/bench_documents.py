@@ -26,7 +26,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from plugins.documents import model, validate  # noqa: E402
+from plugins.documents import model, sources, validate  # noqa: E402
+from plugins.documents.config import Config  # noqa: E402
 
 KINDS = [("Quyết định", "QĐ"), ("Kế hoạch", "KH"), ("Công văn", "UBND-VP"), ("Thông báo", "TB"), ("Báo cáo", "BC")]
 ISSUERS = ["UBND huyện Nậm Păng", "Phòng Nông nghiệp và Phát triển nông thôn", "Phòng Giáo dục và Đào tạo",
@@ -104,8 +105,9 @@ def bench_pure(n: int) -> dict:
         t_check = time.perf_counter() - t0
         assert not problems, problems[:3]
         t0 = time.perf_counter()
-        _, files_dir, files_url = validate.settings_paths(settings)
-        docs = [model.from_source(s, files_dir, files_url) for s in validate.load(settings)]
+        cfg = Config.from_settings(settings)
+        files_dir, files_url = cfg.files_folder(settings), cfg.files_path
+        docs = [sources.from_source(s, files_dir, files_url) for s in validate.load(settings)]
         lib = model.Library(docs, datetime.date(2026, 1, 1))
         t_lib = time.perf_counter() - t0
         out = {"n": n, "check": t_check, "library": t_lib}

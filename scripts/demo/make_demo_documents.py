@@ -20,7 +20,7 @@ sys.path.insert(0, ROOT)
 from fpdf import FPDF  # noqa: E402
 from fpdf.enums import XPos, YPos  # noqa: E402
 
-from plugins.documents import model  # noqa: E402
+from plugins.documents import fields, model, sources  # noqa: E402
 
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu"]
 SIGNERS = {  # the demo district's officials (fictional)
@@ -42,28 +42,28 @@ def font_path(name: str) -> str:
              "(sudo apt-get install fonts-dejavu-core)")
 
 
-def header_lines(doc: model.Document) -> tuple[str, str]:
-    if doc.co_quan_ban_hanh in ISSUER_HEAD:
-        return ISSUER_HEAD[doc.co_quan_ban_hanh]
-    return ("UBND HUYỆN NẬM PĂNG", doc.co_quan_ban_hanh.upper())
+def header_lines(doc: model.Entry) -> tuple[str, str]:
+    if doc.issuer in ISSUER_HEAD:
+        return ISSUER_HEAD[doc.issuer]
+    return ("UBND HUYỆN NẬM PĂNG", doc.issuer.upper())
 
 
-def signer(doc: model.Document) -> tuple[str, str]:
-    if doc.nguoi_ky in SIGNERS:
-        return SIGNERS[doc.nguoi_ky]
+def signer(doc: model.Entry) -> tuple[str, str]:
+    if doc.signer in SIGNERS:
+        return SIGNERS[doc.signer]
     return ("", "TRƯỞNG PHÒNG")
 
 
-def body_text(doc: model.Document) -> list[str]:
+def body_text(doc: model.Entry) -> list[str]:
     paras = [p.replace("\n", " ").strip() for p in doc.body.split("\n\n") if p.strip()]
     if not paras:
-        paras = [f"{doc.co_quan_ban_hanh} ban hành {doc.loai_van_ban.lower()} này về việc: "
-                 f"{doc.title[len(doc.loai_van_ban):].strip() or doc.title}."]
+        paras = [f"{doc.issuer} ban hành {doc.doc_type.lower()} này về việc: "
+                 f"{doc.title[len(doc.doc_type):].strip() or doc.title}."]
     intro = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; "
              "căn cứ chức năng, nhiệm vụ của cơ quan và tình hình thực tế tại địa phương;")
     outro = ("Thủ trưởng các cơ quan, đơn vị và Chủ tịch UBND các xã, thị trấn chịu trách nhiệm "
              "tổ chức thực hiện. Trong quá trình thực hiện, nếu có vướng mắc, báo cáo về "
-             f"{doc.co_quan_ban_hanh} để được hướng dẫn.")
+             f"{doc.issuer} để được hướng dẫn.")
     return [intro, *paras, outro]
 
 
@@ -87,12 +87,12 @@ class DocPDF(FPDF):
         self.cell(0, 5, "Văn bản mẫu của cổng thông tin trình diễn – nội dung hư cấu.", align="C")
 
 
-def write_main(doc: model.Document, path: str) -> None:
+def write_main(doc: model.Entry, path: str) -> None:
     pdf = DocPDF()
-    pdf.set_creation_date(datetime.datetime.combine(doc.ngay_ban_hanh, datetime.time(8),
+    pdf.set_creation_date(datetime.datetime.combine(doc.issued, datetime.time(8),
                                                     datetime.timezone(datetime.timedelta(hours=7))))
-    pdf.set_title(f"{doc.loai_van_ban} {doc.so_ky_hieu}")
-    pdf.set_author(doc.co_quan_ban_hanh)
+    pdf.set_title(f"{doc.doc_type} {doc.number}")
+    pdf.set_author(doc.issuer)
     pdf.add_page()
     top, left_w, right_w = pdf.get_y(), 70, 95
     parent, own = header_lines(doc)
@@ -102,18 +102,18 @@ def write_main(doc: model.Document, path: str) -> None:
     pdf.set_font("DejaVu", "B", 10)
     pdf.multi_cell(left_w, 5, own, align="C")
     pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(left_w, 6, f"Số: {doc.so_ky_hieu}", align="C")
+    pdf.multi_cell(left_w, 6, f"Số: {doc.number}", align="C")
     bottom = pdf.get_y()
     pdf.set_xy(25 + left_w, top)
     pdf.set_font("DejaVu", "B", 10)
     pdf.multi_cell(right_w, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập – Tự do – Hạnh phúc", align="C")
     pdf.set_x(25 + left_w)
     pdf.set_font("DejaVu", "", 10)
-    d = doc.ngay_ban_hanh
+    d = doc.issued
     pdf.multi_cell(right_w, 8, f"Nậm Păng, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}", align="C")
     pdf.set_y(max(bottom, pdf.get_y()) + 8)
     pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(0, 8, doc.loai_van_ban.upper(), align="C")
+    pdf.multi_cell(0, 8, doc.doc_type.upper(), align="C")
     pdf.set_font("DejaVu", "B", 11)
     pdf.multi_cell(0, 6, doc.title, align="C")
     pdf.ln(6)
@@ -128,22 +128,22 @@ def write_main(doc: model.Document, path: str) -> None:
     pdf.multi_cell(80, 5, "\n".join(x for x in (role1, role2) if x), align="C")
     pdf.ln(16)
     pdf.set_x(105)
-    pdf.multi_cell(80, 5, doc.nguoi_ky, align="C")
+    pdf.multi_cell(80, 5, doc.signer, align="C")
     pdf.output(path)
 
 
-def write_annex(doc: model.Document, title: str, path: str) -> None:
+def write_annex(doc: model.Entry, title: str, path: str) -> None:
     pdf = DocPDF()
-    pdf.set_creation_date(datetime.datetime.combine(doc.ngay_ban_hanh, datetime.time(8),
+    pdf.set_creation_date(datetime.datetime.combine(doc.issued, datetime.time(8),
                                                     datetime.timezone(datetime.timedelta(hours=7))))
     pdf.set_title(title)
-    pdf.set_author(doc.co_quan_ban_hanh)
+    pdf.set_author(doc.issuer)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(0, 7, title.upper(), align="C")
     pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(0, 6, f"(Kèm theo {doc.loai_van_ban} số {doc.so_ky_hieu} ngày "
-                         f"{doc.ngay_ban_hanh:%d/%m/%Y} của {doc.co_quan_ban_hanh})", align="C")
+    pdf.multi_cell(0, 6, f"(Kèm theo {doc.doc_type} số {doc.number} ngày "
+                         f"{doc.issued:%d/%m/%Y} của {doc.issuer})", align="C")
     pdf.ln(6)
     units = ["Thị trấn Nậm Păng", "Xã Quảng Long", "Xã Nậm Xe", "Xã Tả Phìn", "Xã Lũng Vài",
              "Xã Phìn Hồ", "Xã Khe Vằn"]
@@ -170,18 +170,18 @@ def main(argv=None) -> int:
     files_dir = os.path.join(docs_dir, "files")
     os.makedirs(files_dir, exist_ok=True)
     written = 0
-    for src in model.load_sources(docs_dir, skip=[files_dir]):
+    for src in sources.load_sources(docs_dir, skip=[files_dir]):
         if not src.meta:
             continue
         main_done = False
-        for item in model.as_list(src.meta.get("files")):
-            name, title = model.attachment_spec(item)
+        for item in fields.as_list(src.meta.get("files")):
+            name, title = fields.attachment_spec(item)
             path = os.path.join(files_dir, name)
             if not name.endswith(".pdf") or (os.path.exists(path) and not args.force):
                 main_done = True
                 continue
             # from_source needs the files to exist (sizes): build the model without them.
-            doc = model.from_source(
+            doc = sources.from_source(
                 type(src)(src.path, {**src.meta, "files": []}, src.lines, src.body, src.body_line, [], src.abs_path),
                 files_dir, "documents/files")
             if not main_done:
