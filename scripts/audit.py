@@ -38,7 +38,7 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from scripts.bench_weight import PrecompressedHandler, build, free_port  # noqa: E402
+from scripts.bench_weight import PrecompressedHandler, build, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 LIGHTHOUSE = os.path.join(ROOT, "node_modules", ".bin", "lighthouse")
@@ -50,8 +50,8 @@ NOINDEX = ("search",)  # deliberately noindex: Lighthouse's SEO "is-crawlable" f
 
 # docs/deploy.md, in nginx's order: regex locations first, then the longest prefix.
 CACHE_RULES = [
-    (re.compile(r"\.[0-9a-f]{8,}\.(js|json|css)$", re.I), "public, max-age=31536000, immutable"),
-    (re.compile(r"\.(jpg|jpeg|png|webp|svg|pdf)$", re.I), "public, max-age=2592000"),
+    (re.compile(r"\.[0-9a-f]{8,}\.(js|json|css)$", re.IGNORECASE), "public, max-age=31536000, immutable"),
+    (re.compile(r"\.(jpg|jpeg|png|webp|svg|pdf)$", re.IGNORECASE), "public, max-age=2592000"),
 ]
 CACHE_PREFIX = [("/theme/", "public, max-age=86400"), ("/", "public, max-age=300")]
 
@@ -89,7 +89,7 @@ class DeployHandler(PrecompressedHandler):
 def serve(directory: str, port: int):
     import http.server
 
-    handler = lambda *a, **k: DeployHandler(*a, directory=directory, **k)  # noqa: E731
+    handler = lambda *a, **k: DeployHandler(*a, directory=directory, **k)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -100,7 +100,8 @@ def pick_pages(output: str) -> list[tuple[str, str]]:
     from bs4 import BeautifulSoup
 
     def links(rel, pattern):
-        soup = BeautifulSoup(open(os.path.join(output, rel), encoding="utf-8"), "html.parser")
+        with open(os.path.join(output, rel), encoding="utf-8") as fh:
+            soup = BeautifulSoup(fh, "html.parser")
         for a in soup.select("a[href]"):
             path = urllib.parse.urlsplit(a["href"]).path
             if re.search(pattern, path):
@@ -122,7 +123,8 @@ def lighthouse(url: str, workdir: str) -> dict:
     cmd = [LIGHTHOUSE, url, "--quiet", "--output=json", f"--output-path={out}",
            "--only-categories=" + ",".join(CATEGORIES), "--locale=en",
            "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
-    proc = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True)
+    proc = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROMIUM},
+                          capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not os.path.exists(out):
         raise SystemExit(f"lighthouse failed on {url}:\n{proc.stderr[-2000:]}")
     with open(out, encoding="utf-8") as fh:
@@ -145,7 +147,7 @@ def pa11y(url: str, workdir: str) -> list[dict]:
         json.dump({"chromeLaunchConfig": {"executablePath": CHROMIUM, "args": ["--no-sandbox"]},
                    "standard": "WCAG2AA", "timeout": 120000}, fh)
     proc = subprocess.run([PA11Y, "--config", config, "--reporter", "json", url],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     if proc.returncode not in (0, 2):  # 2: issues found
         raise SystemExit(f"pa11y failed on {url}:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout or "[]")
@@ -179,8 +181,8 @@ def misses(row: dict) -> list[str]:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| Page | Path | Performance (runs) | Accessibility | Best Practices | SEO | CLS | LCP ms | TBT ms "
-             "| pa11y errors | Lighthouse audits not passed |",
+    lines = [("| Page | Path | Performance (runs) | Accessibility | Best Practices | SEO | CLS | LCP ms | TBT ms "
+              "| pa11y errors | Lighthouse audits not passed |"),
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         failed = ", ".join(r["failed"]) or "—"
@@ -212,7 +214,7 @@ def main(argv=None) -> int:
         build(output, base)
     server = serve(output, port)
     load_before = os.getloadavg()
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     try:
         rows = audit(base, pick_pages(output), args.runs, workdir)
     finally:
