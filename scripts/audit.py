@@ -232,10 +232,24 @@ def main(argv=None) -> int:
              f"{load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f}")
     print(loads)
     if args.record:
-        with open(os.path.join(ROOT, "docs", "benchmarks.md"), "a", encoding="utf-8") as fh:
-            fh.write(f"\n### Audit run {started:%Y-%m-%d %H:%M} UTC ({args.runs} Lighthouse runs per page, {loads})\n\n"
-                     f"{text}\n\nGoals missed: {'; '.join(problems) or 'none'}.\n")
+        record(f"### Run {started:%Y-%m-%d %H:%M} UTC ({args.runs} Lighthouse runs per page, {loads})\n\n"
+               f"{text}\n\nGoals missed: {'; '.join(problems) or 'none'}.\n")
     return 1 if problems else 0
+
+
+def record(block: str, heading: str = "## Audit: Lighthouse and pa11y") -> None:
+    """Add a run at the end of the audit section of docs/benchmarks.md (created if missing)."""
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    if heading not in text:
+        text = text.rstrip("\n") + f"\n\n{heading}\n"
+    start = text.index(heading) + len(heading)
+    nxt = text.find("\n## ", start)
+    end = len(text) if nxt < 0 else nxt
+    text = text[:end].rstrip("\n") + "\n\n" + block + ("\n" + text[end:] if nxt >= 0 else "")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 if __name__ == "__main__":
