@@ -102,9 +102,8 @@ def lists(output: Path, slug: str) -> dict[str, list[str]]:
     doc = soup(page_of(output, slug))
     out = {}
     for section in SECTIONS:
-        box = doc.find(id=section)
-        assert box is not None, f"#{section} missing on {slug}"
-        out[section] = [Path(a["href"]).stem for a in box.select("a.mini__title")]
+        box = doc.find(id=section)  # an empty block is left out
+        out[section] = [Path(a["href"]).stem for a in box.select("a.mini__title, .card__title a")] if box else []
     return out
 
 
@@ -201,8 +200,8 @@ def test_editor_overrides(tmp_path):
     assert "lu-quet-1" not in got and {"lu-quet-2", "lu-quet-3"} <= set(got)
     assert "lu-quet-1" not in lists(site.output, "lu-quet-0")["co-the-ban-quan-tam"]
     off = soup(page_of(site.output, "hoa-ban-0"))
-    assert off.find(id="tin-lien-quan").select("a") == []
-    assert "Chưa có tin" in off.find(id="tin-lien-quan").get_text()
+    assert off.find(id="tin-lien-quan") is None  # an empty block is left out
+    assert "Chưa có tin" not in off.get_text()
     assert lists(site.output, "hoa-ban-0")["tin-cung-chuyen-muc"]  # the other sections stay
     assert len(clusters) == 16
 

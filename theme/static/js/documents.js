@@ -127,6 +127,5 @@
     var val = params.get(k);
     if (val && form.elements[k]) { form.elements[k].value = val; any = true; }
   });
-  form.hidden = false;
   if (any) apply();
 })();
