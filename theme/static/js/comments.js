@@ -9,8 +9,13 @@
   var status = cm.querySelector('[data-comments-status]'), list = cm.querySelector('[data-comments-list]');
   var form = cm.querySelector('[data-comments-form]'), count = cm.querySelector('[data-comments-count]');
   var max = +cm.getAttribute('data-comments-max') || 2000;
-  var when = new Intl.DateTimeFormat('vi-VN', {timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit',
-    year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false});
+  var fmt = new Intl.DateTimeFormat('en-GB', {timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit',
+    year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});
+  function when(d) {  /* "02/12/2026 05:24", as the article's own dates */
+    var p = {};
+    fmt.formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.day + '/' + p.month + '/' + p.year + ' ' + p.hour + ':' + p.minute;
+  }
   var DOWN = 'Chưa tải được ý kiến bạn đọc; xin thử lại sau.';
 
   function timeout(ms) {
@@ -32,7 +37,7 @@
       var d = new Date(c.created * 1000);
       meta.appendChild(el('strong', 'comments__author', c.author || 'Bạn đọc'));
       meta.appendChild(document.createTextNode(' · '));
-      var tm = el('time', null, when.format(d).replace(',', ''));
+      var tm = el('time', null, when(d));
       tm.dateTime = d.toISOString();
       meta.appendChild(tm);
       li.appendChild(meta);
