@@ -396,3 +396,42 @@ def test_votes_survive_signals(workdir, backend, sig, request):
     assert acked[0] > 0
     assert stored >= acked[0]  # no acknowledged vote lost
     assert stored <= sent[0]
+
+
+# --- import from NukeViet -------------------------------------------------------------------
+
+def test_import_comments_and_ratings(workdir, tmp_path):
+    import subprocess
+    import sys
+
+    from counter_helpers import ROOT
+
+    comments = tmp_path / "comments.jsonl"
+    comments.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in [
+        {"path": ART, "title": "Phiên chợ", "author": "Hà Văn Tú", "text": "Ch&agrave;o mừng phiên chợ",
+         "created": "2023-04-05 08:15:00", "approved": True},
+        {"path": ART, "author": "Lù Thị Sen", "text": "Chờ duyệt từ hệ thống cũ", "created": 1680660000,
+         "approved": False},
+    ]), encoding="utf-8")
+    ratings = tmp_path / "ratings.json"
+    ratings.write_text(json.dumps([{"path": ART, "total_rating": 37, "click_rating": 9}]), encoding="utf-8")
+    db = workdir / "comments-import.sqlite3"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "counter_service.reader_import", *a],  # noqa: E731
+                                    cwd=ROOT, capture_output=True, text=True)
+    for _ in range(2):  # a second import adds nothing
+        r = run("comments", str(comments), "--comments-db", str(db))
+        assert r.returncode == 0, r.stderr
+    assert "0 ý kiến (2 đã có" in r.stdout
+    r = run("ratings", str(ratings), "--site", "nampang", "--db", str(workdir / "counter-import.sqlite3"))
+    assert r.returncode == 0, r.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"path": ART, "total_rating": 99, "click_rating": 1}]))
+    r = run("ratings", str(bad), "--site", "nampang", "--db", str(workdir / "counter-import.sqlite3"))
+    assert r.returncode == 1 and "total_rating ≤ 5 × click_rating" in r.stderr
+    s = start(workdir, "sqlite", name="import")
+    try:
+        assert public(s) == ["Chào mừng phiên chợ"]  # the pending one waits for an editor
+        assert rating(s) == {"points": 37, "votes": 9, "average": 4.11}
+        assert vote(s, ART, 5, ip="10.88.0.1").json()["votes"] == 10
+    finally:
+        s.stop()
