@@ -87,7 +87,8 @@ class Service:
     def __init__(self, work, manifest, backend, redis_url=None):
         self.port = free_port()
         env = {**os.environ, "COMMENTS_DB": os.path.join(work, "comments.sqlite3")}
-        args = ["--redis-url", redis_url] if backend == "redis" else ["--db", os.path.join(work, f"c-{backend}.sqlite3")]
+        db = os.path.join(work, f"c-{backend}.sqlite3")
+        args = ["--redis-url", redis_url] if backend == "redis" else ["--db", db]
         self.proc = subprocess.Popen([sys.executable, "-m", "counter_service", "--port", str(self.port),
                                       "--origin", ORIGIN, "--manifest", manifest, "--trusted-proxy", "127.0.0.1",
                                       "--site", "bench", *args], cwd=ROOT, env=env,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,7 +16,6 @@ import time
 import brotli
 import httpx
 import pytest
-
 from conftest import ROOT, Site, open_page, serve_directory
 from counter_helpers import UA, free_port
 
@@ -39,7 +39,8 @@ def make_site(base, counter_url: str, extra: str = "") -> Site:
     site = Site(base, settings=f"COUNTER_URL = {counter_url!r}\nCOMMENTS_CLOSE_AFTER_DAYS = 1200\n{extra}")
     site.image("phien-cho.jpg", size=(800, 500))
     site.article("phien-cho", "Phiên chợ họp mỗi sáng Chủ nhật bên bờ suối, bà con bán chè và mật ong.\n\n" * 20,
-                 title="Nậm Păng khai mạc phiên chợ vùng cao", date="2024-05-17 08:30", image="{static}/images/phien-cho.jpg")
+                 title="Nậm Păng khai mạc phiên chợ vùng cao", date="2024-05-17 08:30",
+                 image="{static}/images/phien-cho.jpg")
     site.article("lua-nuong", "Nông dân xã Quang Long xuống đồng cấy lúa nương vụ mùa.",
                  title="Quang Long xuống đồng vụ mùa", date="2024-06-02 07:00")
     site.article("tiem-chung", "Trạm y tế tổ chức tiêm chủng mở rộng cho trẻ em bản Pa Cò.",
@@ -124,8 +125,9 @@ def test_page_weight_before_and_after(built, tmp_path):
                        "COMMENTS = False\nRATINGS = False\nMOST_READ = False\n")
     rel = A1.lstrip("/")
     b, a = _first_view_brotli(before.output, rel), _first_view_brotli(built.output, rel)
+    lazy = len(brotli.compress((ROOT / "theme/static/js/comments.js").read_bytes(), quality=11))
     print(f"\narticle first view (brotli 11, no photo): without reader blocks {b} B, with {a} B, "
-          f"comments.js (lazy) {len(brotli.compress((ROOT / 'theme/static/js/comments.js').read_bytes(), quality=11))} B")
+          f"comments.js (lazy) {lazy} B")
     assert a <= 50 * 1024
     assert a - b < 3 * 1024
 
@@ -146,13 +148,14 @@ def live(built, tmp_path_factory):
     lv.base = f"http://127.0.0.1:{built.port}"
 
     def start():
-        env = {**__import__("os").environ, "COMMENTS_DB": str(work / "comments.sqlite3"),
+        env = {**os.environ, "COMMENTS_DB": str(work / "comments.sqlite3"),
                "COMMENTS_ADMIN_PASSWORD_FILE": str(work / "password")}
         lv.log = open(work / "service.log", "a")
         lv.proc = subprocess.Popen(
             [sys.executable, "-m", "counter_service", "--port", str(built.port), "--db", str(work / "c.sqlite3"),
              "--site", "portal", "--origin", url, "--manifest", str(built.output / "counter" / "manifest.json"),
-             "--trusted-proxy", "127.0.0.1", "--test-clock"], cwd=ROOT, stdout=lv.log, stderr=subprocess.STDOUT, env=env)
+             "--trusted-proxy", "127.0.0.1", "--test-clock"],
+            cwd=ROOT, stdout=lv.log, stderr=subprocess.STDOUT, env=env)
         for _ in range(300):
             try:
                 if httpx.get(lv.base + "/healthz", timeout=2).status_code == 200:
@@ -336,7 +339,7 @@ def test_most_read_lists_visited_pages(browser, live):
 def test_header_date_in_ho_chi_minh_without_shift(browser, live):
     pg, ctx = _page(browser, timezone_id="America/New_York")
     try:
-        instant = dt.datetime(2026, 12, 1, 18, 30, tzinfo=dt.timezone.utc)  # 01:30 on 2 Dec in Hà Nội
+        instant = dt.datetime(2026, 12, 1, 18, 30, tzinfo=dt.UTC)  # 01:30 on 2 Dec in Hà Nội
         pg.clock.set_fixed_time(instant)
         pg.add_init_script("""window.__cls = 0; new PerformanceObserver(l => { for (const e of l.getEntries())
             if (!e.hadRecentInput) window.__cls += e.value; }).observe({type: 'layout-shift', buffered: true});""")

@@ -15,10 +15,9 @@ import time
 
 import httpx
 import pytest
+from counter_helpers import ORIGIN, UA, Service, at, redis_server  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from counter_helpers import ORIGIN, UA, Service, at, redis_server  # noqa: F401
 
 pytestmark = pytest.mark.xdist_group("reader_service")
 
@@ -223,7 +222,7 @@ def admin_client(s, password=PASSWORD) -> httpx.Client:
 
 def moderate(s, client, cid, action):
     page = client.get("/comments/admin/", params={"mode": 2}).text
-    m = re.search(r"(?:validate|delete)_com\(%d, '([^']+)'" % cid, page)
+    m = re.search(rf"(?:validate|delete)_com\({cid}, '([^']+)'", page)
     assert m, "comment not in the moderation queue"
     r = client.post(f"/comments/id/{cid}/{action}/{m.group(1)}")
     assert r.status_code == 200, r.text
