@@ -353,7 +353,7 @@ def test_stored_comment_keeps_no_raw_ip(csvc):
 
 # --- votes across SIGTERM and SIGKILL --------------------------------------------------------
 
-def _flood(s, stop_at, sent, acked, lock, base_ip, now):
+def _flood(s, kind, stop_at, sent, acked, lock, base_ip, now):
     i = 0
     while time.monotonic() < stop_at:
         i += 1
@@ -361,25 +361,32 @@ def _flood(s, stop_at, sent, acked, lock, base_ip, now):
         with lock:
             sent[0] += 1
         try:
-            r = vote(s, ART, 3, ip=ip, ua=f"{UA} n{i}", now=now)
+            if kind == "votes":
+                r = vote(s, ART, 3, ip=ip, ua=f"{UA} n{i}", now=now)
+                ok = r.status_code == 200 and r.json()["counted"]
+            else:  # every hit a new visitor: each acknowledged one is a new visit
+                ok = s.hit(ART, now=now, ip=ip, ua=f"{UA} n{i}").status_code == 204
         except httpx.TransportError:
             return
-        if r.status_code == 200 and r.json()["counted"]:
+        if ok:
             with lock:
                 acked[0] += 1
 
 
+@pytest.mark.parametrize("kind", ["votes", "hits"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
-def test_votes_survive_signals(workdir, backend, sig, request):
+def test_votes_survive_signals(workdir, backend, sig, kind, request):
+    """Votes beside hits, the same flood and the same signal: sent / acknowledged / stored / lost."""
     url = request.getfixturevalue("redis_server").url if backend == "redis" else None
-    name = f"crash-{backend}-{sig.name}"
+    name = f"crash-{backend}-{sig.name}-{kind}"
     s = start(workdir, backend, url, name=name)
-    before = rating(s)["votes"]
+    now = NOW + (40 + int(sig) + (100 if kind == "hits" else 0)) * 86400  # a day of its own
+    stored_now = (lambda sv: rating(sv)["votes"]) if kind == "votes" else (lambda sv: sv.counts(now)["total"])
+    before = stored_now(s)
     sent, acked, lock = [0], [0], threading.Lock()
-    now = NOW + (40 + int(sig)) * 86400  # a day of its own: no ballot of another test
     with concurrent.futures.ThreadPoolExecutor(4) as ex:
-        futs = [ex.submit(_flood, s, time.monotonic() + 60, sent, acked, lock, 100 + k, now) for k in range(4)]
+        futs = [ex.submit(_flood, s, kind, time.monotonic() + 60, sent, acked, lock, 100 + k, now) for k in range(4)]
         time.sleep(1.5)
         s.proc.send_signal(sig)
         for f in futs:
@@ -387,10 +394,10 @@ def test_votes_survive_signals(workdir, backend, sig, request):
     s.stop()
     s2 = start(workdir, backend, url, name=name)
     try:
-        stored = rating(s2)["votes"] - before
+        stored = stored_now(s2) - before
     finally:
         s2.stop()
-    print(f"\nvotes {backend} {sig.name}: sent={sent[0]} acknowledged={acked[0]} stored={stored} "
+    print(f"\n{kind} {backend} {sig.name}: sent={sent[0]} acknowledged={acked[0]} stored={stored} "
           f"lost={max(0, acked[0] - stored)}")
     assert acked[0] > 0
     assert stored >= acked[0]  # no acknowledged vote lost
