@@ -378,3 +378,17 @@ def test_javascript_off_and_service_down(browser, live, built):
             ctx.close()
     finally:
         live.start()
+
+
+def test_reader_sections_have_no_serious_axe_violations(browser, live):
+    from conftest import serious_axe_violations
+
+    pg, ctx = _page(browser)
+    try:
+        _open_comments(pg, live.url + A1)
+        pg.wait_for_selector("#y-kien form:not([hidden])")
+        pg.wait_for_function("() => document.querySelector('[data-rating-votes]').textContent !== '—'")
+        found = serious_axe_violations(pg)
+        assert found == []
+    finally:
+        ctx.close()
