@@ -59,6 +59,7 @@ class CommentsConfig:
     db: str
     password: str | None  # None: no moderation page
     extra_config: str | None = None  # an Isso ini merged over ours (e.g. [smtp] to e-mail editors)
+    public_url: str = ""  # where readers reach /comments behind a proxy (the moderation page's links)
 
     @classmethod
     def from_env(cls, counter_db: str | None, env=os.environ) -> CommentsConfig | None:
@@ -72,7 +73,8 @@ class CommentsConfig:
         default_db = os.path.join(os.path.dirname(os.path.abspath(counter_db)) if counter_db else "var",
                                   "comments.sqlite3")
         return cls(db=env.get("COMMENTS_DB", default_db), password=password,
-                   extra_config=env.get("COMMENTS_ISSO_CONFIG") or None)
+                   extra_config=env.get("COMMENTS_ISSO_CONFIG") or None,
+                   public_url=env.get("COMMENTS_PUBLIC_URL", "").rstrip("/"))
 
 
 def isso_config(cc: CommentsConfig, origins: list[str]):
@@ -97,7 +99,7 @@ def isso_config(cc: CommentsConfig, origins: list[str]):
         "admin": {"enabled": "true" if cc.password else "false", "password": cc.password or ""},
         "guard": {"enabled": "true", "ratelimit": "2", "direct-reply": "3", "reply-to-self": "false",
                   "require-author": "true", "require-email": "false"},
-        "server": {"listen": "http://127.0.0.1:0", "public-endpoint": "", "trusted-proxies": ""},
+        "server": {"listen": "http://127.0.0.1:0", "public-endpoint": cc.public_url, "trusted-proxies": ""},
         "hash": {"salt": salt, "algorithm": "pbkdf2"},
         "markup": {"renderer": "mistune"},
     }.items():
