@@ -283,6 +283,8 @@ COMMENTS_LINKS = 0  # links allowed in a comment
 RATINGS = True
 MOST_READ = True
 MOST_READ_COUNT = 8
+# The counter service the build asks for popular articles ("Có thể bạn quan tâm"); "" = off.
+MOST_READ_BUILD_URL = os.environ.get("MOST_READ_BUILD_URL", "")
 
 # --- search_index ---
 # lunr shards per year under /tim-kiem/ (plugins/search_index); the page is a direct template.

@@ -394,3 +394,35 @@ def test_reader_sections_have_no_serious_axe_violations(browser, live):
         assert found == []
     finally:
         ctx.close()
+
+
+def test_popularity_feeds_may_interest_and_build_works_offline(live, tmp_path):
+    for i in range(3):  # three visitors read A2
+        r = httpx.post(live.base + "/v1/hit", content=json.dumps({"path": A2}), timeout=10, headers={
+            "Origin": live.url, "User-Agent": f"{UA} p{i}", "X-Forwarded-For": f"10.123.{i}.1",
+            "Content-Type": "text/plain"})
+        assert r.status_code == 204
+    site = make_site(tmp_path / "on", "http://127.0.0.1:9", f"MOST_READ_BUILD_URL = {live.base!r}\n")
+    firsts, related = 0, 0
+    for rel in (A1, A_OFF, A_OLD):
+        html = site.html(rel.lstrip("/"))
+        rel_links = [a["href"] for a in html.select("#tin-lien-quan a")]
+        may = [a["href"] for a in html.select("#co-the-ban-quan-tam a")]
+        if any(h.endswith(A2) for h in rel_links):
+            related += 1
+            assert not any(h.endswith(A2) for h in may)  # never twice on one page
+        else:
+            assert may and may[0].endswith(A2), (rel, may)
+            firsts += 1
+    assert firsts >= 1
+    offline = make_site(tmp_path / "off", "http://127.0.0.1:9", "MOST_READ_BUILD_URL = 'http://127.0.0.1:9'\n")
+    assert offline.html(A1.lstrip("/")).select_one("#co-the-ban-quan-tam") is not None
+
+
+def test_blend_popular():
+    from plugins.reader.policy import blend_popular
+
+    a, b, c, d, e = "abcde"
+    assert blend_popular([c, e, "f"], [b, a, d, c], a, [d], 2) == [b, c, e]  # not itself, not related
+    assert blend_popular([], [b], a, [], 2) == [b]
+    assert blend_popular([c, d], [a], a, [], 2) == [c, d]

@@ -20,6 +20,10 @@ class Config(PluginConfig):
     most_read: bool = dataclasses.field(default=True, metadata={"setting": "MOST_READ"})
     most_read_count: int = dataclasses.field(default=8, metadata={"setting": "MOST_READ_COUNT"})  # 5–10
     most_read_days: int = dataclasses.field(default=7, metadata={"setting": "MOST_READ_DAYS"})
+    # The service the build asks for popular articles to put first in "Có thể bạn quan tâm"
+    # (e.g. "http://127.0.0.1:8787"); "" or unreachable: the build goes on without them.
+    most_read_build_url: str = dataclasses.field(default="", metadata={"setting": "MOST_READ_BUILD_URL"})
+    most_read_in_may_interest: int = dataclasses.field(default=2, metadata={"setting": "MOST_READ_IN_MAY_INTEREST"})
 
     def __post_init__(self):
         from plugins.config import SettingsError

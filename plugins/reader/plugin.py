@@ -50,6 +50,28 @@ def add_states(generator) -> None:
     _state["cards"] = cards if cfg.most_read else None
 
 
+def add_popular(generators) -> None:
+    """Popular articles first in "Có thể bạn quan tâm" (after related_news computed it)."""
+    arts = [a for g in generators for a in getattr(g, "articles", [])]
+    if not arts:
+        return
+    cfg = Config.from_settings(generators[0].settings)
+    if not cfg.most_read_build_url or cfg.most_read_in_may_interest <= 0:
+        return
+    paths = policy.fetch_top(cfg.most_read_build_url, cfg.most_read_days, 50)
+    if paths is None:
+        log.warning("reader: %s/v1/top không đọc được; \"Có thể bạn quan tâm\" không có tin xem nhiều lần này",
+                    cfg.most_read_build_url)
+        return
+    by_path = {path_for(a.url): a for a in arts}
+    popular = [by_path[p] for p in paths if p in by_path]
+    for a in arts:
+        a.may_interest = policy.blend_popular(list(getattr(a, "may_interest", []) or []), popular, a,
+                                              list(getattr(a, "related_news", []) or []),
+                                              cfg.most_read_in_may_interest)
+    log.info("reader: %d popular articles from %s", len(popular), cfg.most_read_build_url)
+
+
 def write(pelican) -> None:
     if "policy" not in _state:
         return
@@ -62,4 +84,5 @@ def write(pelican) -> None:
 def register():
     signals.initialized.connect(Config.check_at_start)
     signals.article_generator_finalized.connect(add_states)
+    signals.all_generators_finalized.connect(add_popular)
     signals.finalized.connect(write)

@@ -36,3 +36,25 @@ def write_json(data, output_dir: str, name: str) -> str:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode())
     return path
+
+
+def fetch_top(base_url: str, days: int, limit: int, timeout: float = 3.0) -> list[str] | None:
+    """Most viewed article paths from the service's /v1/top; None when it cannot be read."""
+    import urllib.request
+
+    url = f"{base_url.rstrip('/')}/v1/top?days={days}&limit={limit}&kind=article"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            data = json.loads(resp.read(1_000_000))
+        return [it["path"] for it in data["items"] if isinstance(it.get("path"), str)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def blend_popular(may_interest: list, popular: list, own, related: list, n: int) -> list:
+    """Up to n popular articles first (not the article itself, not already in its related
+    list), then the computed "may interest" list, same length as before."""
+    size = len(may_interest) or n
+    picked = [p for p in popular if p is not own and p not in related][:n]
+    rest = [m for m in may_interest if m not in picked]
+    return (picked + rest)[:max(size, len(picked))]
