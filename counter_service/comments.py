@@ -171,9 +171,6 @@ class Guard:
         self.dropped = 0
         self.lists: dict[bytes, tuple[float, bytes]] = {}
 
-    def close(self) -> None:
-        self.isso.db.db.execute("SELECT 1")  # noqa: a read: Isso commits per request, nothing is pending
-
     @staticmethod
     async def _send_json(send, status: int, obj, origin: str | None, origins) -> None:
         body = json.dumps(obj, ensure_ascii=False).encode()
