@@ -55,7 +55,8 @@
     rating.querySelector('form').addEventListener('submit', function (e) {
       e.preventDefault();
       var c = rating.querySelector('input[name="so-sao"]:checked');
-      if (!c || stars.disabled) return;
+      if (stars.disabled) return;
+      if (!c) { note.textContent = 'Xin chọn số sao trước khi gửi.'; return; }
       stars.disabled = true;
       get(base + '/v1/rate', {method: 'POST', headers: {'Content-Type': 'text/plain;charset=UTF-8'},
         body: JSON.stringify({path: rpath, stars: +c.value})}).then(function (r) {
