@@ -287,6 +287,18 @@ PLUGINS += ["plugins.visitor_counter"]
 # or the environment, e.g. "https://nampang.example.gov.vn/counter" behind nginx.
 COUNTER_URL = os.environ.get("COUNTER_URL", "http://127.0.0.1:8787")
 
+# --- reader (comments, star ratings, "Tin xem nhiều"; served by the counter service) ---
+PLUGINS += ["plugins.reader"]
+COMMENTS = True  # site-wide switch; `comments: false` in an article's front-matter turns one off
+COMMENTS_CLOSE_AFTER_DAYS = 0  # 0: never closed
+COMMENTS_MAX_LENGTH = 2000
+COMMENTS_LINKS = 0  # links allowed in a comment
+RATINGS = True
+MOST_READ = True
+MOST_READ_COUNT = 8
+# The counter service the build asks for popular articles ("Có thể bạn quan tâm"); "" = off.
+MOST_READ_BUILD_URL = os.environ.get("MOST_READ_BUILD_URL", "")
+
 # --- search_index ---
 # lunr shards per year under /tim-kiem/ (plugins/search_index); the page is a direct template.
 PLUGINS += ["plugins.search_index"]

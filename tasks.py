@@ -206,6 +206,34 @@ def counter_import(c, total=None, month=None, site="127.0.0.1", db="var/counter.
     c.run(shlex.join([sys.executable, "-m", "counter_service", *args]), pty=False)
 
 
+@task(name="comments-import", help={"file": "JSON from the NukeViet importer (see counter_service/reader_import.py)",
+                                    "db": "Isso's SQLite file"})
+def comments_import(c, file, db="var/comments.sqlite3"):
+    """Load comments (approved and pending, with their times) from a previous CMS"""
+    c.run(shlex.join([sys.executable, "-m", "counter_service.reader_import", "comments", file,
+                      "--comments-db", db]), pty=False)
+
+
+@task(name="ratings-import", help={"file": "JSON with path, total_rating, click_rating per article"})
+def ratings_import(c, file, site="127.0.0.1", db="var/counter.sqlite3", redis_url=""):
+    """Load NukeViet's star-rating totals as the starting totals"""
+    c.run(shlex.join([sys.executable, "-m", "counter_service.reader_import", "ratings", file, "--site", site,
+                      *_backend_args(db, redis_url)]), pty=False)
+
+
+def _comments_password_file() -> str:
+    """The demo's moderation password: var/comments-password, made once at random (there is
+    no default password); production sets COMMENTS_ADMIN_PASSWORD(_FILE) itself."""
+    import secrets
+
+    path = os.path.join(ROOT, "var", "comments-password")
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(secrets.token_urlsafe(12) + "\n")
+    return path
+
+
 @task(name="serve-portal")
 def serve_portal(c):
     """`make serve`: serve the built demo portal at http://127.0.0.1:8000/ with the
@@ -221,8 +249,14 @@ def serve_portal(c):
         args = _counter_args("127.0.0.1", port, os.path.join(ROOT, "var", "counter.sqlite3"), "",
                              [origin, origin.replace("127.0.0.1", "localhost")],
                              os.path.join(ROOT, CONFIG["deploy_path"], "counter", "manifest.json"), [])
-        proc = subprocess.Popen([sys.executable, "-m", "counter_service", *args], cwd=ROOT)
+        env = dict(os.environ)
+        if not env.get("COMMENTS_ADMIN_PASSWORD"):
+            env.setdefault("COMMENTS_ADMIN_PASSWORD_FILE", _comments_password_file())
+        proc = subprocess.Popen([sys.executable, "-m", "counter_service", *args], cwd=ROOT, env=env)
         print(f"Counter service: {counter_url} (pid {proc.pid})")
+        if env.get("COMMENTS_ADMIN_PASSWORD_FILE"):
+            print(f"Kiểm duyệt ý kiến: {counter_url}/comments/admin/ "
+                  f"(mật khẩu trong {os.path.relpath(env['COMMENTS_ADMIN_PASSWORD_FILE'], ROOT)})")
     try:
         serve(c)
     finally:

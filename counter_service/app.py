@@ -293,6 +293,8 @@ def create_app(cfg: Config) -> "HitFastPath":
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_route, methods=["GET"]),
     ], lifespan=lifespan)
+    from . import reader  # ratings and comments (issue 16): routes and lifespan of their own
+    reader.attach(app, cfg, storage=storage, manifest=manifest, clock=clock, client_ip=client_ip)
     app.state.storage = storage
     app.state.metrics = metrics
     app.state.config = cfg

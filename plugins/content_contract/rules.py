@@ -20,7 +20,7 @@ from .frontmatter import Problem, SourceFile
 ARTICLE_FIELDS = {
     "title", "date", "modified", "category", "tags", "author", "authors", "summary",
     "image", "image_caption", "source", "slug", "related", "related_exclude",
-    "no_related", "featured", "status", "lang", "template",
+    "no_related", "featured", "status", "lang", "template", "comments",
 }
 PAGE_FIELDS = {"title", "slug", "summary", "status", "date", "modified", "template",
                "menu_order", "lang", "image", "image_caption", "in_menu"}
@@ -208,7 +208,7 @@ def article_file(src: SourceFile, categories: list[str]) -> FileCheck:
     if "slug" in src.meta and not SLUG_RE.match(str(src.meta["slug"])):
         out.append(Problem(src.path, src.line_of("slug"), f"slug không hợp lệ '{src.meta['slug']}'",
                            f"chỉ dùng chữ thường không dấu, số và '-', ví dụ '{vietnamese.slugify(str(src.meta['slug']))}'"))
-    for key in ("featured", "no_related"):
+    for key in ("featured", "no_related", "comments"):
         if key in src.meta and not isinstance(src.meta[key], bool):
             out.append(Problem(src.path, src.line_of(key), f"'{key}' phải là true hoặc false", ""))
     image = src.meta.get("image")
