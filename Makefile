@@ -5,7 +5,7 @@ INVOKE  := $(VENV)/bin/invoke
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup system-deps build serve test check clean
+.PHONY: setup system-deps build serve test check new clean
 
 $(PY_STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ build: setup
 
 check: setup
 	$(INVOKE) check
+
+# make new TITLE="Tiêu đề bài" CATEGORY="Kinh tế": invoke new without invoke on PATH
+new: setup
+	$(INVOKE) new --title "$(TITLE)" --category "$(CATEGORY)"
 
 serve: setup
 	$(INVOKE) build serve-portal

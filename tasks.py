@@ -28,9 +28,18 @@ CONFIG = {
 
 
 def _settings(path=SETTINGS_FILE_BASE):
+    import logging
+
     from pelican.settings import read_settings
 
-    return read_settings(os.path.join(ROOT, path))
+    # Pelican's English warnings about feed URLs concern the build, not an editor's `new`/`check`.
+    log = logging.getLogger("pelican.settings")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        return read_settings(os.path.join(ROOT, path))
+    finally:
+        log.setLevel(level)
 
 
 def _pelican(c, args):
@@ -112,14 +121,19 @@ def publish(c):
           f"{shlex.quote(CONFIG['publish_target'])}")
 
 
-@task(help={"title": "Tiêu đề bài viết", "category": "Chuyên mục (một trong các chuyên mục đã cấu hình)"})
-def new(c, title, category):
-    """Scaffold an article: slug, date and front-matter filled in"""
+@task(help={"title": "Tiêu đề bài viết (bắt buộc)",
+            "category": "Chuyên mục (bắt buộc, một trong các chuyên mục đã cấu hình)"})
+def new(c, title="", category=""):
+    """Tạo bài mới: tiêu đề, chuyên mục, ngày giờ và slug điền sẵn (make new TITLE="..." CATEGORY="...")"""
     from plugins import vietnamese
     from plugins.categories import category_map
+    from plugins.content_contract.check import existing_article
 
     settings = _settings()
     names = {key: conf["name"] for key, conf in category_map(settings).items()}
+    if not title.strip() or not category.strip():
+        sys.exit('Cần cả tiêu đề và chuyên mục: invoke new --title "Tiêu đề" --category "Chuyên mục"'
+                 f' (hoặc make new TITLE="..." CATEGORY="..."). Chuyên mục: {", ".join(names.values())}')
     key = vietnamese.normalize(category.strip())
     if key not in names:
         sys.exit(f"Chuyên mục không hợp lệ '{category}'. Chọn một trong: {', '.join(names.values())}")
@@ -127,8 +141,11 @@ def new(c, title, category):
     slug = vietnamese.slugify(title)
     folder = os.path.join(settings["PATH"], "articles", f"{now:%Y}")
     path = os.path.join(folder, f"{slug}.md")
+    clash = existing_article(settings, title, slug)
+    if clash:
+        sys.exit(f"Đã có bài {clash}; không tạo bài mới. Đặt tiêu đề khác, hoặc sửa bài đã có.")
     if os.path.exists(path):
-        sys.exit(f"Đã có bài {os.path.relpath(path)}; đặt tiêu đề khác.")
+        sys.exit(f"Đã có tệp {os.path.relpath(path)}; đặt tiêu đề khác.")
     os.makedirs(folder, exist_ok=True)
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
     with open(path, "x", encoding="utf-8") as fh:

@@ -30,7 +30,8 @@ def build(settings: str = "pelicanconf.py", output: str = "output", content: str
     rc = subprocess.call(cmd, env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")})
     if rc != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"Build failed (exit {rc}); {os.path.relpath(output)} left unchanged.", file=sys.stderr)
+        print(f"Dựng trang không thành công: {os.path.relpath(output)} được giữ nguyên như lần dựng thành công trước"
+              " (chưa có gì thay đổi trên trang).", file=sys.stderr)
         return rc
     old = output + ".old"
     shutil.rmtree(old, ignore_errors=True)
