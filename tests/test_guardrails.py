@@ -130,3 +130,32 @@ def test_new_help_and_make_targets_work_without_invoke_on_path(project):
     checked = subprocess.run([*make, "check"], cwd=project, capture_output=True, text=True, env=env)
     assert checked.returncode == 0, checked.stderr
     assert "Nội dung hợp lệ" in checked.stdout
+
+
+def test_big_photo_is_resized_for_output_and_shared_as_a_variant(site):
+    """An 8 MB camera photo: readers, og:image and JSON-LD get resized files, and the
+    original's URL serves a resized copy, not megabytes."""
+    import json
+    import os
+
+    from PIL import Image
+
+    big = site.content / "images" / "2024" / "hoi-nghi.jpg"
+    big.parent.mkdir(parents=True)
+    noise = Image.effect_noise((4000, 3000), 90).convert("RGB")
+    noise.save(big, "JPEG", quality=98)
+    assert os.path.getsize(big) > 5_000_000
+    site.article("anh", title="Hội nghị tổng kết", image="{static}/images/2024/hoi-nghi.jpg",
+                 image_caption="Quang cảnh hội nghị.")
+    site.build()
+    page = site.html("2024/05/hoi-nghi-tong-ket.html")
+    og = page.find("meta", property="og:image")["content"]
+    assert og.endswith("images/2024/hoi-nghi-1200w.jpg"), og
+    ld = json.loads(page.find("script", type="application/ld+json").string)
+    assert [u.rsplit("/", 1)[-1] for u in ld["image"]] == ["hoi-nghi-1200w.jpg"]
+    out = site.output / "images" / "2024" / "hoi-nghi.jpg"
+    assert os.path.getsize(out) < os.path.getsize(big) / 4
+    with Image.open(out) as im:
+        assert im.size == (1200, 900)
+    assert (site.output / "images" / "2024" / "hoi-nghi-1200w.jpg").exists()
+    assert os.path.getsize(big) > 5_000_000, "the source photo in content/ is never touched"

@@ -15,7 +15,9 @@ from .filters import FILTERS
 
 
 def _jsonld_for(settings):
-    def news_jsonld(article):
+    def news_jsonld(article, image=None):
+        """image: the photo's site path for search engines (templates pass the resized
+        variant, plugins.images' share_image); the article's own image by default."""
         authors = [a.name for a in getattr(article, "authors", [])
                    if a.name != settings.get("AUTHOR")]
         return seo.news_article(
@@ -26,7 +28,7 @@ def _jsonld_for(settings):
             section=article.category.name,
             authors=authors,
             summary=getattr(article, "summary", ""),
-            image=getattr(article, "image", ""),
+            image=getattr(article, "image", "") if image is None else image,
             siteurl=settings.get("SITEURL", ""),
             sitename=settings["SITENAME"],
             publisher_logo=f"{settings.get('THEME_STATIC_DIR', 'theme')}/img/logo.png",
