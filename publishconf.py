@@ -12,6 +12,8 @@ RELATIVE_URLS = False
 # The counter service's public URL (docs/counter.md); empty: no counter widgets.
 COUNTER_URL = os.environ.get("COUNTER_URL", "")
 DELETE_OUTPUT_DIRECTORY = True
+# Production uses the real clock for scheduled publishing, whatever the environment says.
+PORTAL_NOW = ""
 
 # --- scale and page weight ---
 # .gz/.br next to every text file; a server sends them as they are (docs/deploy.md).

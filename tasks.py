@@ -169,11 +169,22 @@ def check(c):
     """Validate all content without building; lists every problem"""
     from plugins.content_contract.check import check_site, report
 
-    problems = check_site(_settings())
+    from plugins.scheduling.schedule import upcoming, vi_time, now
+
+    settings = _settings()
+    problems = check_site(settings)
     if problems:
         report(problems)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's files
+            for p in problems:
+                text = str(p).split(": ", 1)[1].replace("%", "%25").replace("\n", "%0A")
+                print(f"::error file={p.path},line={p.line}::{text}")
         sys.exit(1)
     print("Nội dung hợp lệ.")
+    lines = upcoming(settings)
+    if lines:
+        print(f"Bài hẹn giờ và hết hạn (giờ Việt Nam, tính từ {vi_time(now(settings))}):")
+        print("\n".join(lines))
 
 
 def _backend_args(db, redis_url):

@@ -20,7 +20,7 @@ from .frontmatter import Problem, SourceFile
 ARTICLE_FIELDS = {
     "title", "date", "modified", "category", "tags", "author", "authors", "summary",
     "image", "image_caption", "source", "slug", "related", "related_exclude",
-    "no_related", "featured", "status", "lang", "template",
+    "no_related", "featured", "status", "lang", "template", "expires", "remove_when_expired",
 }
 PAGE_FIELDS = {"title", "slug", "summary", "status", "date", "modified", "template",
                "menu_order", "lang", "image", "image_caption", "in_menu"}
@@ -211,8 +211,12 @@ def article_file(src: SourceFile, categories: list[str]) -> FileCheck:
     valid = ", ".join(categories)
     _check_fields(src, ARTICLE_FIELDS, out)
     title = _check_title(src, out)
-    _check_date(src, "date", True, out)
+    date = _check_date(src, "date", True, out)
     _check_date(src, "modified", False, out)
+    expires = _check_date(src, "expires", False, out)
+    if date is not None and expires is not None and expires <= date:
+        out.append(Problem(src.path, src.line_of("expires"), "ngày hết hạn 'expires' không sau ngày đăng 'date'",
+                           "đặt 'expires:' muộn hơn 'date:', hoặc xóa dòng 'expires:'"))
     category = src.meta.get("category")
     if "category" in src.unreadable:
         pass  # its YAML error is reported already
@@ -231,7 +235,7 @@ def article_file(src: SourceFile, categories: list[str]) -> FileCheck:
     if "slug" in src.meta and not SLUG_RE.match(str(src.meta["slug"])):
         out.append(Problem(src.path, src.line_of("slug"), f"slug không hợp lệ '{src.meta['slug']}'",
                            f"chỉ dùng chữ thường không dấu, số và '-', ví dụ '{vietnamese.slugify(str(src.meta['slug']))}'"))
-    for key in ("featured", "no_related"):
+    for key in ("featured", "no_related", "remove_when_expired"):
         if key in src.meta and not isinstance(src.meta[key], bool):
             out.append(Problem(src.path, src.line_of(key), f"'{key}' phải là true hoặc false", ""))
     image = src.meta.get("image")
