@@ -34,8 +34,9 @@ check: setup
 new: setup
 	$(INVOKE) new --title "$(TITLE)" --category "$(CATEGORY)"
 
+# builds, serves, rebuilds on change; a failed build keeps the last good one served
 serve: setup
-	$(INVOKE) build serve-portal
+	$(INVOKE) serve-portal
 
 test: setup system-deps
 	$(PY) -m pytest -n 2 --dist loadgroup

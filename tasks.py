@@ -96,18 +96,25 @@ def preview(c):
 
 @task
 def livereload(c):
-    """Automatically reload browser tab upon file modification (content cache on)"""
-    from livereload import Server
+    """Build, serve, rebuild on every change; pages reload themselves, and a failed build's
+    errors are shown over every page while the last good build stays served"""
+    _preview_server(overrides={"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"})
 
-    def cached_build():
-        build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"],
-                   overrides={"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"})
 
-    cached_build()
-    server = Server()
-    for glob in ("content/**/*", "theme/templates/**/*.html", "theme/static/**/*", "*.py"):
-        server.watch(glob, cached_build)
-    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+WATCHED = ("content", "theme", "plugins", SETTINGS_FILE_BASE)
+
+
+def _preview_server(overrides=None):
+    """plugins.dev_server on the deploy path: a build now (it may fail: the error page is
+    served), then one after every change under WATCHED."""
+    from plugins import dev_server
+
+    def rebuild():
+        build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"], overrides=overrides)
+
+    rebuild()
+    dev_server.serve(CONFIG["deploy_path"], CONFIG["host"], CONFIG["port"], rebuild,
+                     [os.path.join(ROOT, w) for w in WATCHED])
 
 
 @task
@@ -228,8 +235,9 @@ def counter_import(c, total=None, month=None, site="127.0.0.1", db="var/counter.
 
 @task(name="serve-portal")
 def serve_portal(c):
-    """`make serve`: serve the built demo portal at http://127.0.0.1:8000/ with the
-    visitor counter service (SQLite, var/counter.sqlite3) on 127.0.0.1:8787"""
+    """`make serve`: build and serve the demo portal at http://127.0.0.1:8000/ (rebuilt on
+    every change; errors shown over the last good build) with the visitor counter service
+    (SQLite, var/counter.sqlite3) on 127.0.0.1:8787"""
     import subprocess
     import urllib.parse
 
@@ -244,7 +252,7 @@ def serve_portal(c):
         proc = subprocess.Popen([sys.executable, "-m", "counter_service", *args], cwd=ROOT)
         print(f"Counter service: {counter_url} (pid {proc.pid})")
     try:
-        serve(c)
+        _preview_server()
     finally:
         if proc is not None:
             proc.terminate()  # SIGTERM: the service commits everything, then exits
