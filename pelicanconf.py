@@ -314,3 +314,10 @@ PLUGINS += ["plugins.archive_lists"]
 # ("2027-01-15 08:00", site time) in tests and previews; publishconf.py always empties it.
 PLUGINS += ["plugins.scheduling"]
 PORTAL_NOW = os.environ.get("PORTAL_NOW", "")
+
+# --- web_editor ---
+# Decap CMS at /quan-tri/ (plugins/web_editor): config generated from the content contract.
+# make serve runs decap-server on this checkout (files written directly, no workflow).
+PLUGINS += ["plugins.web_editor"]
+WEB_EDITOR_LOCAL_BACKEND = os.environ.get("WEB_EDITOR_LOCAL_BACKEND", "http://127.0.0.1:8081/api/v1")
+WEB_EDITOR_PUBLISH_MODE = "simple"

@@ -233,6 +233,22 @@ def counter_import(c, total=None, month=None, site="127.0.0.1", db="var/counter.
     c.run(shlex.join([sys.executable, "-m", "counter_service", *args]), pty=False)
 
 
+def _start_editor_backend(url):
+    """decap-server on this checkout (the web editor's local backend, files written as they are)."""
+    import subprocess
+    import urllib.parse
+
+    server = os.path.join(ROOT, "node_modules", "decap-server", "dist", "index.js")
+    if not url.startswith("http://127.0.0.1:") or not os.path.isfile(server):
+        return None
+    port = urllib.parse.urlsplit(url).port
+    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
+           "GIT_REPO_DIRECTORY": ROOT, "LOG_LEVEL": "warn"}
+    proc = subprocess.Popen(["node", server], cwd=ROOT, env=env)
+    print(f"Trình soạn thảo web: http://{CONFIG['host']}:{CONFIG['port']}/quan-tri/ (decap-server {url}, pid {proc.pid})")
+    return proc
+
+
 @task(name="serve-portal")
 def serve_portal(c):
     """`make serve`: build and serve the demo portal at http://127.0.0.1:8000/ (rebuilt on
@@ -251,9 +267,13 @@ def serve_portal(c):
                              os.path.join(ROOT, CONFIG["deploy_path"], "counter", "manifest.json"), [])
         proc = subprocess.Popen([sys.executable, "-m", "counter_service", *args], cwd=ROOT)
         print(f"Counter service: {counter_url} (pid {proc.pid})")
+    editor = _start_editor_backend(_settings().get("WEB_EDITOR_LOCAL_BACKEND", ""))
     try:
         _preview_server()
     finally:
+        if editor is not None:
+            editor.terminate()
+            editor.wait(15)
         if proc is not None:
             proc.terminate()  # SIGTERM: the service commits everything, then exits
             proc.wait(15)

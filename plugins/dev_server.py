@@ -66,6 +66,8 @@ def error_page(errors: dict | None) -> bytes:
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     output = "output"
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".yml": "text/yaml", ".wasm": "application/wasm"}
 
     def log_message(self, *args):
         pass

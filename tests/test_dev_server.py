@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -29,6 +30,7 @@ def preview(site):
         for line in proc.stdout:
             m = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
             if m:
+                threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
                 return m.group(1)
         raise AssertionError("the preview server did not start")
 
