@@ -175,3 +175,76 @@ def test_a_category_added_to_settings_appears_after_a_rebuild(editor, browser):
         assert "Thể thao" in category_options()
     finally:
         context.close()
+
+
+def test_editorial_workflow_draft_review_ready_publish(site, browser):
+    """Nháp → Chờ duyệt → Sẵn sàng xuất bản, as on the git host: decap-server's git mode keeps
+    each entry on a branch (cms/…) whose description is its status; publishing merges it."""
+    port = _free_port()
+    site.extra_settings = (f'WEB_EDITOR_LOCAL_BACKEND = "http://127.0.0.1:{port}/api/v1"\n'
+                           'WEB_EDITOR_PUBLISH_MODE = "editorial_workflow"\n')
+    site.article("co-san", title="Bài có sẵn")
+    site.build()
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(site.base), *args], check=True, capture_output=True,
+                              text=True).stdout
+
+    (site.base / ".gitignore").write_text("output*\ncache\n__pycache__\n")
+    git("init", "-q", "-b", "main")
+    git("config", "user.name", "Biên tập viên")
+    git("config", "user.email", "bientap@example.vn")
+    git("add", ".")
+    git("commit", "-qm", "Khởi tạo")
+    decap = subprocess.Popen(["node", str(ROOT / "node_modules/decap-server/dist/index.js")], cwd=site.base,
+                             env={**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "git",
+                                  "GIT_REPO_DIRECTORY": str(site.base), "LOG_LEVEL": "warn"})
+    server = subprocess.Popen([sys.executable, "-m", "plugins.dev_server", "--output", str(site.output),
+                               "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    url = re.search(r"(http://127\.0\.0\.1:\d+/)", server.stdout.readline()).group(1)
+    branch = "cms/tin-bai/2024/bai-qua-quy-trinh-duyet"
+
+    def status():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # waiting for decap-server's git write, not timing it
+            out = subprocess.run(["git", "-C", str(site.base), "config", f"branch.{branch}.description"],
+                                 capture_output=True, text=True).stdout.strip()
+            if out:
+                return out
+            time.sleep(0.2)
+        return ""
+
+    pg, context = open_page(browser)
+    pg.on("dialog", lambda d: d.accept())  # "publish this entry?"
+    try:
+        pg.goto(url + "quan-tri/")
+        pg.get_by_role("button", name="Đăng nhập").click()
+        pg.get_by_text("＋ bài viết").click()
+        pg.fill("#title-field-1", "Bài qua quy trình duyệt")
+        pg.fill("#date-field-2", "2024-05-18T07:30")
+        pg.click("#category-field-3")
+        pg.get_by_text("Kinh tế", exact=True).click()
+        pg.locator("[data-slate-editor]").first.click()
+        pg.keyboard.type("Nội dung chờ duyệt.")
+        pg.get_by_role("button", name="Lưu").click()
+        assert status() == "decap-cms/draft"  # Nháp: on its own branch, main untouched
+        assert "bai-qua-quy-trinh-duyet" not in git("ls-tree", "-r", "--name-only", "main")
+        for label, expected in (("Đang xét duyệt", "decap-cms/pending_review"), ("Sẵn sàng", "decap-cms/pending_publish")):
+            pg.get_by_text(re.compile("^Trạng:")).first.click()
+            pg.get_by_role("menuitem", name=label).click()
+            deadline = time.monotonic() + 60
+            while status() != expected and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert status() == expected
+        pg.get_by_role("button", name="Công bố", exact=True).first.click()
+        pg.get_by_text("Công bố ngay").click()
+        deadline = time.monotonic() + 60
+        while "bai-qua-quy-trinh-duyet" not in git("ls-tree", "-r", "--name-only", "main") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "content/articles/2024/bai-qua-quy-trinh-duyet.md" in git("ls-tree", "-r", "--name-only", "main")
+        assert branch not in git("branch")
+    finally:
+        context.close()
+        for proc in (server, decap):
+            proc.terminate()
+            proc.wait(30)
