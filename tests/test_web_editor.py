@@ -46,13 +46,15 @@ def editor(site):
          "--settings", str(site.settings_file()), "--content", str(site.content), "--watch", str(site.content)],
         cwd=site.base, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
-    url = next(m.group(1) for m in map(re.compile(r"(http://127\.0\.0\.1:\d+/)").search, server.stdout) if m)
-    threading.Thread(target=server.stdout.read, daemon=True).start()  # rebuilds' output must not fill the pipe
-    yield url, site
-    for proc in (server, decap):
-        proc.terminate()
-        proc.wait(30)
-    os.environ.pop("WEB_EDITOR_LOCAL_BACKEND", None)
+    try:
+        url = next(m.group(1) for m in map(re.compile(r"(http://127\.0\.0\.1:\d+/)").search, server.stdout) if m)
+        threading.Thread(target=server.stdout.read, daemon=True).start()  # rebuilds' output must not fill the pipe
+        yield url, site
+    finally:
+        for proc in (server, decap):
+            proc.terminate()
+            proc.wait(30)
+        os.environ.pop("WEB_EDITOR_LOCAL_BACKEND", None)
 
 
 def test_config_is_generated_from_the_contract(demo_output):
@@ -201,7 +203,6 @@ def test_editorial_workflow_draft_review_ready_publish(site, browser):
                                   "GIT_REPO_DIRECTORY": str(site.base), "LOG_LEVEL": "warn"})
     server = subprocess.Popen([sys.executable, "-m", "plugins.dev_server", "--output", str(site.output),
                                "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    url = re.search(r"(http://127\.0\.0\.1:\d+/)", server.stdout.readline()).group(1)
     branch = "cms/tin-bai/2024/bai-qua-quy-trinh-duyet"
 
     def status():
@@ -217,6 +218,7 @@ def test_editorial_workflow_draft_review_ready_publish(site, browser):
     pg, context = open_page(browser)
     pg.on("dialog", lambda d: d.accept())  # "publish this entry?"
     try:
+        url = re.search(r"(http://127\.0\.0\.1:\d+/)", server.stdout.readline()).group(1)
         pg.goto(url + "quan-tri/")
         pg.get_by_role("button", name="Đăng nhập").click()
         pg.get_by_text("＋ bài viết").click()
