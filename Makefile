@@ -5,7 +5,7 @@ INVOKE  := $(VENV)/bin/invoke
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup system-deps build serve test check clean
+.PHONY: setup system-deps build serve test check new clean
 
 $(PY_STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,8 +31,13 @@ build: setup
 check: setup
 	$(INVOKE) check
 
+# make new TITLE="Tiêu đề bài" CATEGORY="Kinh tế": invoke new without invoke on PATH
+new: setup
+	$(INVOKE) new --title "$(TITLE)" --category "$(CATEGORY)"
+
+# builds, serves, rebuilds on change; a failed build keeps the last good one served
 serve: setup
-	$(INVOKE) build serve-portal
+	$(INVOKE) serve-portal
 
 test: setup system-deps
 	$(PY) -m pytest -n 2 --dist loadgroup

@@ -333,3 +333,17 @@ STATIC_CHECK_IF_MODIFIED = True
 # --- archive_lists ---
 # Pelican's tag/category/author/year lists in linear time (quadratic in Pelican 4.12).
 PLUGINS += ["plugins.archive_lists"]
+
+# --- scheduling ---
+# A future `date` is published by the first build after it; `expires:` takes an article off
+# listings, feeds and search (plugins/scheduling). PORTAL_NOW stands in for the clock
+# ("2027-01-15 08:00", site time) in tests and previews; publishconf.py always empties it.
+PLUGINS += ["plugins.scheduling"]
+PORTAL_NOW = os.environ.get("PORTAL_NOW", "")
+
+# --- web_editor ---
+# Decap CMS at /quan-tri/ (plugins/web_editor): config generated from the content contract.
+# make serve runs decap-server on this checkout (files written directly, no workflow).
+PLUGINS += ["plugins.web_editor"]
+WEB_EDITOR_LOCAL_BACKEND = os.environ.get("WEB_EDITOR_LOCAL_BACKEND", "http://127.0.0.1:8081/api/v1")
+WEB_EDITOR_PUBLISH_MODE = "simple"

@@ -35,9 +35,18 @@ def _preview_overrides() -> dict:
 
 
 def _settings(path=SETTINGS_FILE_BASE):
+    import logging
+
     from pelican.settings import read_settings
 
-    return read_settings(os.path.join(ROOT, path))
+    # Pelican's English warnings about feed URLs concern the build, not an editor's `new`/`check`.
+    log = logging.getLogger("pelican.settings")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        return read_settings(os.path.join(ROOT, path))
+    finally:
+        log.setLevel(level)
 
 
 def _pelican(c, args):
@@ -95,18 +104,25 @@ def preview(c):
 
 @task
 def livereload(c):
-    """Automatically reload browser tab upon file modification (content cache on)"""
-    from livereload import Server
+    """Build, serve, rebuild on every change; pages reload themselves, and a failed build's
+    errors are shown over every page while the last good build stays served"""
+    _preview_server(overrides={"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"})
 
-    def cached_build():
-        build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"],
-                   overrides={"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true", **_preview_overrides()})
 
-    cached_build()
-    server = Server()
-    for glob in ("content/**/*", "theme/templates/**/*.html", "theme/static/**/*", "*.py"):
-        server.watch(glob, cached_build)
-    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+WATCHED = ("content", "theme", "plugins", SETTINGS_FILE_BASE)
+
+
+def _preview_server(overrides=None):
+    """plugins.dev_server on the deploy path: a build now (it may fail: the error page is
+    served), then one after every change under WATCHED."""
+    from plugins import dev_server
+
+    def rebuild():
+        build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"], overrides={**_preview_overrides(), **(overrides or {})})
+
+    rebuild()
+    dev_server.serve(CONFIG["deploy_path"], CONFIG["host"], CONFIG["port"], rebuild,
+                     [os.path.join(ROOT, w) for w in WATCHED])
 
 
 @task
@@ -120,14 +136,19 @@ def publish(c):
           f"{shlex.quote(CONFIG['publish_target'])}")
 
 
-@task(help={"title": "Tiêu đề bài viết", "category": "Chuyên mục (một trong các chuyên mục đã cấu hình)"})
-def new(c, title, category):
-    """Scaffold an article: slug, date and front-matter filled in"""
+@task(help={"title": "Tiêu đề bài viết (bắt buộc)",
+            "category": "Chuyên mục (bắt buộc, một trong các chuyên mục đã cấu hình)"})
+def new(c, title="", category=""):
+    """Tạo bài mới: tiêu đề, chuyên mục, ngày giờ và slug điền sẵn (make new TITLE="..." CATEGORY="...")"""
     from plugins import vietnamese
     from plugins.categories import category_map
+    from plugins.content_contract.check import existing_article
 
     settings = _settings()
     names = {key: conf["name"] for key, conf in category_map(settings).items()}
+    if not title.strip() or not category.strip():
+        sys.exit('Cần cả tiêu đề và chuyên mục: invoke new --title "Tiêu đề" --category "Chuyên mục"'
+                 f' (hoặc make new TITLE="..." CATEGORY="..."). Chuyên mục: {", ".join(names.values())}')
     key = vietnamese.normalize(category.strip())
     if key not in names:
         sys.exit(f"Chuyên mục không hợp lệ '{category}'. Chọn một trong: {', '.join(names.values())}")
@@ -135,8 +156,11 @@ def new(c, title, category):
     slug = vietnamese.slugify(title)
     folder = os.path.join(settings["PATH"], "articles", f"{now:%Y}")
     path = os.path.join(folder, f"{slug}.md")
+    clash = existing_article(settings, title, slug)
+    if clash:
+        sys.exit(f"Đã có bài {clash}; không tạo bài mới. Đặt tiêu đề khác, hoặc sửa bài đã có.")
     if os.path.exists(path):
-        sys.exit(f"Đã có bài {os.path.relpath(path)}; đặt tiêu đề khác.")
+        sys.exit(f"Đã có tệp {os.path.relpath(path)}; đặt tiêu đề khác.")
     os.makedirs(folder, exist_ok=True)
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
     with open(path, "x", encoding="utf-8") as fh:
@@ -160,11 +184,22 @@ def check(c):
     """Validate all content without building; lists every problem"""
     from plugins.content_contract.check import check_site, report
 
-    problems = check_site(_settings())
+    from plugins.scheduling.schedule import upcoming, vi_time, now
+
+    settings = _settings()
+    problems = check_site(settings)
     if problems:
         report(problems)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's files
+            for p in problems:
+                text = str(p).split(": ", 1)[1].replace("%", "%25").replace("\n", "%0A")
+                print(f"::error file={p.path},line={p.line}::{text}")
         sys.exit(1)
     print("Nội dung hợp lệ.")
+    lines = upcoming(settings)
+    if lines:
+        print(f"Bài hẹn giờ và hết hạn (giờ Việt Nam, tính từ {vi_time(now(settings))}):")
+        print("\n".join(lines))
 
 
 def _backend_args(db, redis_url):
@@ -234,10 +269,27 @@ def _comments_password_file() -> str:
     return path
 
 
+def _start_editor_backend(url):
+    """decap-server on this checkout (the web editor's local backend, files written as they are)."""
+    import subprocess
+    import urllib.parse
+
+    server = os.path.join(ROOT, "node_modules", "decap-server", "dist", "index.js")
+    if not url.startswith("http://127.0.0.1:") or not os.path.isfile(server):
+        return None
+    port = urllib.parse.urlsplit(url).port
+    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
+           "GIT_REPO_DIRECTORY": ROOT, "LOG_LEVEL": "warn"}
+    proc = subprocess.Popen(["node", server], cwd=ROOT, env=env)
+    print(f"Trình soạn thảo web: http://{CONFIG['host']}:{CONFIG['port']}/quan-tri/ (decap-server {url}, pid {proc.pid})")
+    return proc
+
+
 @task(name="serve-portal")
 def serve_portal(c):
-    """`make serve`: serve the built demo portal at http://127.0.0.1:8000/ with the
-    visitor counter service (SQLite, var/counter.sqlite3) on 127.0.0.1:8787"""
+    """`make serve`: build and serve the demo portal at http://127.0.0.1:8000/ (rebuilt on
+    every change; errors shown over the last good build) with the visitor counter service
+    (SQLite, var/counter.sqlite3) on 127.0.0.1:8787"""
     import subprocess
     import urllib.parse
 
@@ -257,9 +309,13 @@ def serve_portal(c):
         if env.get("COMMENTS_ADMIN_PASSWORD_FILE"):
             print(f"Kiểm duyệt ý kiến: {counter_url}/comments/admin/ "
                   f"(mật khẩu trong {os.path.relpath(env['COMMENTS_ADMIN_PASSWORD_FILE'], ROOT)})")
+    editor = _start_editor_backend(_settings().get("WEB_EDITOR_LOCAL_BACKEND", ""))
     try:
-        serve(c)
+        _preview_server()
     finally:
+        if editor is not None:
+            editor.terminate()
+            editor.wait(15)
         if proc is not None:
             proc.terminate()  # SIGTERM: the service commits everything, then exits
             proc.wait(15)

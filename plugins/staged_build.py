@@ -1,7 +1,10 @@
 """Build the site into a fresh directory and swap it in only when the build succeeds.
 
 A failed build (bad content, template error, any Pelican error) leaves the previous
-output untouched. Usage: python -m plugins.staged_build [--settings F] [--output DIR]
+output untouched, and records what went wrong in ``OUTPUT.errors.json`` (next to the
+output, never in it): the preview server (plugins/dev_server.py) shows that list over
+every page until a build succeeds and removes the file.
+Usage: python -m plugins.staged_build [--settings F] [--output DIR]
 """
 
 from __future__ import annotations
@@ -9,9 +12,37 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
+
+from plugins.fileutil import atomic_write
+
+PROBLEM_RE = re.compile(r"^\S+:\d+: ")  # "path:line: problem — fix" (content_contract)
+
+
+def errors_path(output: str) -> str:
+    return os.path.abspath(output) + ".errors.json"
+
+
+def _run(cmd, env) -> tuple[int, list[str]]:
+    """Run the build, passing its stderr through, and keep its lines."""
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                            errors="replace", bufsize=1)
+    lines = []
+    for line in proc.stderr:
+        sys.stderr.write(line)
+        lines.append(line.rstrip("\n"))
+    return proc.wait(), lines
+
+
+def record_failure(output: str, lines: list[str]) -> None:
+    problems = [ln for ln in lines if PROBLEM_RE.match(ln)]
+    other = [] if problems else [ln for ln in lines if ln.strip()][-15:]
+    data = {"time": time.time(), "problems": problems, "other": other}
+    atomic_write(errors_path(output), json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def build(settings: str = "pelicanconf.py", output: str = "output", content: str = "content",
@@ -27,10 +58,12 @@ def build(settings: str = "pelicanconf.py", output: str = "output", content: str
         cmd += ["-e", *(f"{k}={v}" for k, v in overrides.items())]
     if quiet:
         cmd.append("-q")
-    rc = subprocess.call(cmd, env={**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")})
+    rc, lines = _run(cmd, {**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")})
     if rc != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"Build failed (exit {rc}); {os.path.relpath(output)} left unchanged.", file=sys.stderr)
+        record_failure(output, lines)
+        print(f"Dựng trang không thành công: {os.path.relpath(output)} được giữ nguyên như lần dựng thành công trước"
+              " (chưa có gì thay đổi trên trang).", file=sys.stderr)
         return rc
     old = output + ".old"
     shutil.rmtree(old, ignore_errors=True)
@@ -38,6 +71,10 @@ def build(settings: str = "pelicanconf.py", output: str = "output", content: str
         os.rename(output, old)
     os.rename(staging, output)
     shutil.rmtree(old, ignore_errors=True)
+    try:
+        os.remove(errors_path(output))
+    except FileNotFoundError:
+        pass
     return 0
 
 

@@ -19,7 +19,7 @@ def test_every_problem_is_reported_at_once_and_the_build_fails(site):
     site.image("ok.jpg")
     site.article("no-title", raw="---\ndate: 2024-01-02 08:00\ncategory: Kinh tế\n---\nBody\n")
     site.article("empty-title", raw='---\ntitle: "  "\ndate: 2024-01-02 08:00\ncategory: Kinh tế\n---\nBody\n')
-    site.article("bad-date", title="Ngày sai", date="09/12/2020")
+    site.article("bad-date", title="Ngày sai", date="31/09/2020")
     site.article("bad-cat", title="Chuyên mục sai", category="Thể thao")
     site.article("yaml", raw='---\ntitle: "Hội nghị: tổng kết\ndate: 2024-01-02\n---\nBody\n')
     site.article("hop", title="Họp báo")
@@ -30,13 +30,14 @@ def test_every_problem_is_reported_at_once_and_the_build_fails(site):
     assert proc.returncode != 0
     out = proc.stderr
     lines = problems_of(proc)
-    assert len(lines) == 8, out
+    assert len(lines) == 9, out  # yaml.md: its YAML error, and (read field by field) no category
     assert re.search(r"no-title\.md:1: thiếu tiêu đề", out)
     assert re.search(r"empty-title\.md:2: thiếu tiêu đề", out)
-    assert re.search(r"bad-date\.md:3: không đọc được ngày 'date: 09/12/2020' — viết theo dạng", out)
+    assert re.search(r"bad-date\.md:3: không đọc được ngày 'date: 31/09/2020' — viết dạng ngày/tháng/năm", out)
     m = re.search(r"bad-cat\.md:3: chuyên mục không có trong danh sách: 'Thể thao' — .*chọn một trong: (.*)", out)
     assert m and "Văn hóa - Xã hội" in m.group(1) and "Nông thôn mới" in m.group(1)
-    assert re.search(r"yaml\.md:\d+: lỗi cú pháp YAML", out)
+    assert re.search(r"yaml\.md:2: lỗi cú pháp YAML: trường 'title' mở dấu ngoặc \" nhưng không đóng lại", out)
+    assert re.search(r"yaml\.md:1: thiếu chuyên mục", out)
     assert re.search(r"hop2\.md:2: trùng đường dẫn với \S*hop\.md:2 \(cùng slug 'hop-bao'\)", out)
     assert re.search(r"img\.md:\d+: ảnh không tồn tại: \{static\}/images/khong-co\.jpg", out)
     assert re.search(r"alt\.md:\d+: ảnh thiếu mô tả \(alt\)", out)

@@ -28,6 +28,18 @@ class ContentError(Exception):
     exitcode = 1
 
 
+class ContentStop(SystemExit):
+    """Content problems at start-up: end the program with exit status 1 and no traceback (Pelican
+    logs any Exception from a build with its traceback; editors must see only the list)."""
+
+    def __init__(self, message: str):
+        SystemExit.__init__(self, 1)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def display_path(path: str) -> str:
     rel = os.path.relpath(path)
     return path if rel.startswith("..") else rel
@@ -100,3 +112,27 @@ def report(problems: list[Problem], stream=None) -> None:
     stream.write(f"{len(problems)} lỗi nội dung. Sửa các lỗi trên rồi chạy lại.\n")
 
 
+def stopped_message(count: int) -> str:
+    return f"{count} lỗi nội dung; trang chưa được dựng lại"
+
+
+
+
+def existing_article(settings, title: str, slug: str) -> str:
+    """'path:line (…)' of an article that already has this title or slug ('' when none):
+    `invoke new` must not create a second file for one story or one URL."""
+    from plugins import vietnamese
+
+    wanted = vietnamese.normalize(title.strip()).casefold()
+    ignore = settings.get("IGNORE_FILES", [])
+    for path in _sources(settings["PATH"], settings.get("ARTICLE_PATHS", ["articles"]), ignore):
+        with open(path, "rb") as fh:
+            src = frontmatter.parse_bytes(fh.read(), display_path(path), path)
+        if not src.meta:
+            continue
+        other = vietnamese.normalize(str(src.meta.get("title") or "").strip()).casefold()
+        if other == wanted:
+            return f"{src.path}:{src.line_of('title')} cùng tiêu đề"
+        if rules.slug_of(src) == slug:
+            return f"{src.path}:{src.line_of('title')} cùng đường dẫn (slug '{slug}')"
+    return ""

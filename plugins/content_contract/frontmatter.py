@@ -10,6 +10,8 @@ import re
 
 import yaml
 
+from . import yaml_errors
+
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Same fence as pelican-yaml-metadata: a first line "---", closed by "---" or "...".
@@ -38,6 +40,7 @@ class SourceFile:
     body_line: int  # 1-based line where the body starts
     problems: list  # problems found while reading
     abs_path: str = ""  # for resolving relative links
+    unreadable: frozenset = frozenset()  # fields whose YAML could not be read (already reported)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -72,6 +75,7 @@ def parse(text: str, path: str, abs_path: str = "") -> SourceFile:
     # One parse: compose the node tree (key lines), then construct values from it, which
     # is what yaml.load does internally, without parsing the text a second time.
     loader = Loader(header)
+    unreadable: set = set()
     try:
         node = loader.get_single_node()
         if node is not None and not isinstance(node, yaml.MappingNode):
@@ -84,16 +88,11 @@ def parse(text: str, path: str, abs_path: str = "") -> SourceFile:
                 lines[str(key_node.value).lower()] = header_start + key_node.start_mark.line
             meta = loader.construct_document(node) or {}
             meta = {str(k).lower(): v for k, v in meta.items()}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = header_start + (mark.line if mark else 0)
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(
-            Problem(path, line, f"lỗi cú pháp YAML: {what}",
-                    "kiểm tra dấu hai chấm, dấu ngoặc kép và thụt lề; "
-                    "tiêu đề có dấu ':' phải đặt trong ngoặc kép")
-        )
-        meta, lines = {}, {}
+    except yaml.YAMLError:
+        # Read what can be read, field by field, so the file's other checks still run;
+        # each broken field is explained by its cause (yaml_errors.py), never PyYAML's text.
+        meta, lines, broken, unreadable = yaml_errors.read_by_field(header, header_start, Loader)
+        problems.extend(Problem(path, line, message, hint) for line, message, hint in broken)
     except ValueError:
         # PyYAML raises ValueError (not YAMLError) for an impossible unquoted date such
         # as 2024-13-45. Read date-like values as text: the rules then name field and line.
@@ -101,7 +100,8 @@ def parse(text: str, path: str, abs_path: str = "") -> SourceFile:
         meta = {str(k).lower(): v for k, v in (yaml.load(quoted, Loader=Loader) or {}).items()}
     finally:
         loader.dispose()
-    return SourceFile(path, meta, lines, body, body_line, problems, abs_path)
+    return SourceFile(path, meta, lines, body, body_line, problems, abs_path,
+                      frozenset(unreadable))
 
 
 def parse_bytes(data: bytes, path: str, abs_path: str = "") -> SourceFile:

@@ -10,19 +10,21 @@ from plugins import vietnamese
 from plugins.categories import category_map
 
 from . import rules
-from .check import ContentError, check_site, report
+from .check import ContentError, ContentStop, check_site, report, stopped_message
 from .config import Config
 
 
-def _validate(settings) -> None:
+def _validate(settings, error=ContentError) -> None:
     problems = check_site(settings)
     if problems:
         report(problems)
-        raise ContentError(f"{len(problems)} content problem(s); see the list above")
+        raise error(stopped_message(len(problems)))
 
 
 def validate_or_stop(pelican) -> None:
-    _validate(pelican.settings)
+    # At start-up the program ends (exit 1, no traceback). In later runs of `pelican -r`
+    # a ContentError keeps the loop alive: Pelican logs its one-line message and waits.
+    _validate(pelican.settings, ContentStop)
     pelican._content_contract_checked = True  # the first run need not check again
 
 
@@ -35,6 +37,8 @@ def validate_run(pelican):
         _validate(pelican.settings)
     return None  # no generator
 
+
+DATE_FIELDS = ("date", "modified")
 
 # Normalising every category and tag occurrence again was the reader's biggest own cost.
 _names = rules.normalize_name
@@ -57,6 +61,17 @@ class NewsReader(YAMLMetadataReader):
         if "tags" in meta:
             meta["tags"] = [Tag(_names(t.name), self.settings) for t in meta["tags"]]
         return content, meta
+
+    def _parse_yaml_metadata(self, meta, source_path):
+        # '03/12/2024 08:30' is day first, as the check read it (Pelican's parser reads it
+        # month first): hand Pelican the datetime the check accepted.
+        for key in DATE_FIELDS:
+            value = meta.get(key)
+            if isinstance(value, str) and rules.VN_DATE_RE.match(value.strip()):
+                parsed = rules.parse_date(value.strip())
+                if parsed is not None:
+                    meta = {**meta, key: parsed}
+        return super()._parse_yaml_metadata(meta, source_path)
 
     def _category(self, name: str) -> Category:
         name = _names(name)

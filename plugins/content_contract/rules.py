@@ -20,7 +20,7 @@ from .frontmatter import Problem, SourceFile
 ARTICLE_FIELDS = {
     "title", "date", "modified", "category", "tags", "author", "authors", "summary",
     "image", "image_caption", "source", "slug", "related", "related_exclude",
-    "no_related", "featured", "status", "lang", "template", "comments",
+    "no_related", "featured", "status", "lang", "template", "comments", "expires", "remove_when_expired",
 }
 PAGE_FIELDS = {"title", "slug", "summary", "status", "date", "modified", "template",
                "menu_order", "lang", "image", "image_caption", "in_menu"}
@@ -28,6 +28,9 @@ ARTICLE_STATUSES = {"published", "draft"}
 PAGE_STATUSES = {"published", "hidden", "draft"}
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+# How Vietnamese write it (and văn bản accept it): 03/12/2024 08:30, 3/12/2024, 03/12/2024 8h30.
+VN_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})\s*[:h]\s*(\d{2}))?$")
+DATE_HINT = "viết dạng ngày/tháng/năm giờ:phút ('17/05/2024 08:30') hoặc năm-tháng-ngày ('2024-05-17 08:30')"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # ![alt](url "caption") and [text](url) with Pelican's {static}/{filename}/{attach}
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
@@ -58,6 +61,8 @@ def suggest(word: str, choices) -> str:
 
 def _check_date(src: SourceFile, key: str, required: bool, out: list) -> datetime.datetime | None:
     value = src.meta.get(key)
+    if key in src.unreadable:
+        return None  # its YAML error is reported already
     if value is None or value == "":
         if required:
             out.append(Problem(src.path, src.line_of(key) if key in src.lines else 1,
@@ -69,15 +74,29 @@ def _check_date(src: SourceFile, key: str, required: bool, out: list) -> datetim
     if isinstance(value, datetime.date):
         return datetime.datetime(value.year, value.month, value.day)
     text = str(value).strip()
+    parsed = parse_date(text)
+    if parsed is not None:
+        return parsed
+    out.append(Problem(src.path, src.line_of(key), f"không đọc được ngày '{key}: {text}'", DATE_HINT))
+    return None
+
+
+def parse_date(text: str) -> datetime.datetime | None:
+    """A front-matter date written as text, in either accepted form; None when it is not one.
+    Shared with the reader, so the build reads a date exactly as the check accepted it."""
     m = DATE_RE.match(text)
     if m:  # what strptime("%Y-%m-%d[ T]%H:%M[:%S]") accepts, without its slow failures
-        try:
-            return datetime.datetime(*(int(g) for g in m.groups() if g is not None))
-        except ValueError:
-            pass
-    out.append(Problem(src.path, src.line_of(key), f"không đọc được ngày '{key}: {text}'",
-                       "viết theo dạng năm-tháng-ngày giờ:phút, ví dụ '2024-05-17 08:30'"))
-    return None
+        parts = [int(g) for g in m.groups() if g is not None]
+    else:
+        m = VN_DATE_RE.match(text)
+        if not m:
+            return None
+        day, month, year = (int(g) for g in m.groups()[:3])
+        parts = [year, month, day] + [int(g) for g in m.groups()[3:] if g is not None]
+    try:
+        return datetime.datetime(*parts)
+    except ValueError:
+        return None
 
 
 def _as_list(value) -> list:
@@ -149,6 +168,8 @@ def _check_fields(src: SourceFile, allowed: set, out: list):
 
 
 def _check_title(src: SourceFile, out: list) -> str:
+    if "title" in src.unreadable:
+        return ""  # its YAML error is reported already
     title = src.meta.get("title")
     if title is None or not str(title).strip():
         line = src.line_of("title") if "title" in src.lines else 1
@@ -190,10 +211,16 @@ def article_file(src: SourceFile, categories: list[str]) -> FileCheck:
     valid = ", ".join(categories)
     _check_fields(src, ARTICLE_FIELDS, out)
     title = _check_title(src, out)
-    _check_date(src, "date", True, out)
+    date = _check_date(src, "date", True, out)
     _check_date(src, "modified", False, out)
+    expires = _check_date(src, "expires", False, out)
+    if date is not None and expires is not None and expires <= date:
+        out.append(Problem(src.path, src.line_of("expires"), "ngày hết hạn 'expires' không sau ngày đăng 'date'",
+                           "đặt 'expires:' muộn hơn 'date:', hoặc xóa dòng 'expires:'"))
     category = src.meta.get("category")
-    if category is None or not str(category).strip():
+    if "category" in src.unreadable:
+        pass  # its YAML error is reported already
+    elif category is None or not str(category).strip():
         out.append(Problem(src.path, src.line_of("category") if "category" in src.lines else 1,
                            "thiếu chuyên mục (category)", f"chọn một trong: {valid}"))
     elif normalize_name(str(category).strip()) not in categories:
@@ -208,12 +235,15 @@ def article_file(src: SourceFile, categories: list[str]) -> FileCheck:
     if "slug" in src.meta and not SLUG_RE.match(str(src.meta["slug"])):
         out.append(Problem(src.path, src.line_of("slug"), f"slug không hợp lệ '{src.meta['slug']}'",
                            f"chỉ dùng chữ thường không dấu, số và '-', ví dụ '{vietnamese.slugify(str(src.meta['slug']))}'"))
-    for key in ("featured", "no_related", "comments"):
+    for key in ("featured", "no_related", "comments", "remove_when_expired"):
         if key in src.meta and not isinstance(src.meta[key], bool):
             out.append(Problem(src.path, src.line_of(key), f"'{key}' phải là true hoặc false", ""))
     image = src.meta.get("image")
     if image:
         _add_ref(str(image), src.line_of("image"), "ảnh đại diện", refs)
+    if not src.body.strip():
+        out.append(Problem(src.path, src.body_line, "bài viết chưa có nội dung (phần thân trống)",
+                           "viết nội dung bài bên dưới dòng '---' đóng phần đầu"))
     scan_body(src, out, refs)
     return _done(src, out, refs, title)
 

@@ -17,3 +17,6 @@ class Config(PluginConfig):
     enabled: bool = dataclasses.field(default=True, metadata={"setting": "RESPONSIVE_IMAGES"})
     widths: list = dataclasses.field(default_factory=lambda: list(DEFAULT_WIDTHS))
     workers: int = dataclasses.field(default=0, metadata={"workers": True})
+    # An original photo larger than this is replaced in the output by a resized copy
+    # (docs/editors.md asks for photos under 120 KB; readers get the variants anyway).
+    max_bytes: int = 120 * 1024

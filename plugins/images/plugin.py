@@ -10,9 +10,10 @@ from markupsafe import Markup
 from pelican import signals
 
 from plugins import markup, pool
+from plugins.fileutil import link_or_copy
 
 from .config import Config
-from .variants import RASTER_EXTS, VariantCache, picture
+from .variants import RASTER_EXTS, VariantCache, picture, share_variant
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class _State:
     cache: VariantCache | None = None
     settings: dict = {}
     needed: dict = {}  # rel path -> entry, published at `finalized`
+    sources: dict = {}  # rel path -> source file
     pending: list = []  # content objects whose body has <img>
     memo: dict = {}  # responsive_img() results of this build
     failed: set = set()
@@ -40,6 +42,7 @@ def init(pelican) -> None:
     S.settings = settings
     S.config = Config.from_settings(settings)
     S.needed = {}
+    S.sources = {}
     S.memo = {}
     S.pending = []
     S.failed = set()
@@ -68,6 +71,7 @@ def _entry(full: str, rel: str) -> dict | None:
         S.failed.add(full)
         return None
     S.needed[rel] = entry
+    S.sources[rel] = full
     return entry
 
 
@@ -183,16 +187,35 @@ def publish(pelican) -> None:
     if S.cache is None:
         return
     placed = 0
+    shrunk = 0
     for rel, entry in sorted(S.needed.items()):
         placed += S.cache.publish(entry, rel, pelican.output_path)
+        source = S.sources.get(rel)
+        dest = os.path.join(pelican.output_path, rel)
+        if source and os.path.getsize(source) > S.config.max_bytes and os.path.exists(dest):
+            link_or_copy(S.cache.shrunk(source, entry, S.config.max_bytes), dest)
+            shrunk += 1
     S.cache.save()
-    log.info("images: %d photos, %d variant files placed, %d encoded", len(S.needed), placed, S.cache.encoded)
+    log.info("images: %d photos, %d variant files placed, %d encoded, %d originals over %d bytes resized",
+             len(S.needed), placed, S.cache.encoded, shrunk, S.config.max_bytes)
     S.needed = {}
     S.memo = {}
 
 
+def share_photo(path) -> dict | None:
+    """Jinja global: the JPEG variant of a local photo shown to social networks and search
+    engines (og:image, JSON-LD), {path, width, height}; None for anything else."""
+    resolved = _resolve(path) if _enabled(S.settings) else None
+    entry = _entry(*resolved) if resolved else None
+    if entry is None:
+        return None
+    width, height = max(entry["variants"])
+    return {"path": share_variant(entry, resolved[1]), "width": width, "height": height}
+
+
 def add_global(generator) -> None:
     generator.env.globals["responsive_img"] = responsive_img
+    generator.env.globals["share_photo"] = share_photo
 
 
 def register():

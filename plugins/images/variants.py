@@ -118,6 +118,32 @@ class VariantCache:
                 variants.append([w, h])
         return {"hash": digest, "width": width, "height": height, "variants": variants}
 
+    def shrunk(self, path: str, entry: dict, limit: int) -> str:
+        """The cached file that replaces an original over ``limit`` bytes in the output: the
+        photo at the largest variant width, in its own format (its URL keeps working)."""
+        ext = os.path.splitext(path)[1].lower().lstrip(".")
+        ext = "jpg" if ext == "jpeg" else ext
+        out = os.path.join(self.dir, entry["hash"][:2], f"{entry['hash']}-shrunk{limit}.{ext}")
+        if os.path.exists(out):
+            return out
+        from PIL import Image, ImageOps
+
+        with Image.open(path) as im:
+            im = ImageOps.exif_transpose(im)
+            width = min(im.size[0], self.widths[-1])
+            if width < im.size[0]:
+                im = im.resize((width, max(1, round(im.size[1] * width / im.size[0]))), Image.LANCZOS)
+            buf = io.BytesIO()
+            if ext == "png":
+                im.save(buf, "PNG", optimize=True)
+            elif ext == "webp":
+                im.save(buf, "WEBP", quality=WEBP_QUALITY, method=4)
+            else:
+                im.convert("RGB").save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        atomic_write(out, buf.getvalue())
+        self.encoded += 1
+        return out
+
     def save(self) -> None:
         if self._dirty:
             atomic_write(self._index_path, json.dumps(self._index).encode())
@@ -134,6 +160,13 @@ class VariantCache:
                 link_or_copy(self.cached_path(entry["hash"], w, ext), dest)
                 placed += 1
         return placed
+
+
+def share_variant(entry: dict, rel_path: str) -> str:
+    """The site path of the JPEG shown to social networks and search engines (og:image,
+    JSON-LD): the largest variant, never the uploaded original (which may be megabytes)."""
+    width = max(w for w, _ in entry["variants"])
+    return variant_name(rel_path, width, "jpg")
 
 
 def picture(entry: dict, url_base: str, rel_path: str, alt: str, sizes: str, *,

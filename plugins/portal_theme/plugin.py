@@ -14,10 +14,15 @@ from .config import Config
 from .filters import FILTERS
 
 
-def _share_images_for(settings):
+def _share_images_for(settings, env):
     def images(article) -> list[dict]:
-        found = share.share_images(getattr(article, "image", ""), settings.get("DEFAULT_SHARE_IMAGE", ""),
-                                   settings["PATH"])
+        own = getattr(article, "image", "")
+        found = share.share_images(own, settings.get("DEFAULT_SHARE_IMAGE", ""), settings["PATH"])
+        # plugins.images, when on: a resized JPEG, never the uploaded original (megabytes)
+        photo = env.globals.get("share_photo")
+        resized = photo(own) if photo and own else None
+        if resized and found and found[0]["path"] == share.site_path(own):
+            found[0] = resized
         return [{**i, "url": seo.absolute(seo.base_url(settings), i["path"])} for i in found]
     return images
 
@@ -62,7 +67,7 @@ def add_filters(generator):
     names = _asset_names(generator.settings)
     prefix = f"{generator.settings.get('SITEURL', '')}/{generator.settings['THEME_STATIC_DIR']}/"
     generator.env.globals["asset_url"] = lambda rel: prefix + names.get(rel, rel)
-    share_images = _share_images_for(generator.settings)
+    share_images = _share_images_for(generator.settings, generator.env)
     generator.env.globals["share_images"] = share_images
     generator.env.filters["news_jsonld"] = _jsonld_for(generator.settings, share_images)
     generator.env.globals["absolute_url"] = lambda path: seo.absolute(
