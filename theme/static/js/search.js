@@ -164,15 +164,15 @@
     return x.folded[t] === 1;
   }
 
-  // {ref: score} for a query whose last syllable is open, computed from the postings expand()
-  // kept. lunr's own trailing wildcard does the same match but costs 100-600 ms for one or two
+  // Matches (ascending refs) and a score per row for a query whose last syllable is open, from
+  // the postings expand() kept. lunr's own trailing wildcard does the same match but costs 100-600 ms for one or two
   // letters on 10k articles (a Set union per expanded term); this walks each term's postings once.
   // Score as lunr's (query vector · field vector / |query vector|, summed over fields) for the
   // whole syllables; the open one counts as one more query term whose weight in a field is the
   // best weight of the index terms it begins (folded ones; exact spellings boost 3, optional).
   function prefixScores(x, terms) {
     var n = x.n, nf = x.nf, acc = new Float64Array(n), need = new Uint8Array(n), seen = new Int32Array(n);
-    var qw = {}, required = {}, clause = 0, norm = 0, count = 0, out = {};
+    var qw = {}, required = {}, clause = 0, norm = 0, count = 0, out = { refs: [], score: acc };
     function find(w) { return has(x, w) ? span(x, w)[0] : -1; }
     function each(t, fn) { for (var p = x.start[t]; p < x.start[t + 1]; p++) fn(x.where[p], x.weight[p]); }
     function mark(d) { if (seen[d] !== clause) { seen[d] = clause; need[d]++; } }
@@ -196,13 +196,15 @@
     });
     var open = terms[terms.length - 1];
     if (open && open.prefix) {
-      var best = new Float32Array(n * nf), touched = [];
-      var add = function (k, w) { if (w > best[k]) { if (!best[k]) touched.push(k); best[k] = w; } };
+      var best = new Float32Array(n * nf), got = new Uint8Array(n * nf), touched = [];  // per row x field
+      var add = function (k, w) {
+        if (!got[k]) { got[k] = 1; touched.push(k); best[k] = w; } else if (w > best[k]) best[k] = w;
+      };
       var flush = function (boost, req) {
         clause++;
         for (var j = 0; j < touched.length; j++) {
           var k = touched[j], d = (k / nf) | 0;
-          acc[d] += boost * best[k]; best[k] = 0;
+          acc[d] += boost * best[k]; got[k] = 0;
           if (req) mark(d);
         }
         touched.length = 0;
@@ -221,7 +223,7 @@
       }
     }
     norm = Math.sqrt(norm);
-    for (var d = 0; d < n; d++) if (need[d] === count && count) out[d] = acc[d] / norm;
+    for (var d = 0; d < n; d++) if (need[d] === count && count) { acc[d] /= norm; out.refs.push(d); }
     return out;
   }
 
@@ -265,33 +267,35 @@
     var finished = open && !opts.typing && loaded.some(function (s) {
       return [s.core, !opts.titlesOnly && s.lead].some(function (p) { return p && has(p.px, terms[terms.length - 1].exact); });
     });
-    // {ref: score} of a year: core, plus half the lead's (the results page searches leads too).
+    // A year's matches (refs ascending) and scores: core, plus half the lead's (the results
+    // page searches leads too). Typed arrays: a one-letter prefix matches most of a year.
     var scores = function (s, fn) {
-      var score = {};
-      fn(s.core).forEach(function (r) { score[r.ref] = r.score; });
-      if (s.lead && !opts.titlesOnly) fn(s.lead).forEach(function (r) { score[r.ref] = (score[r.ref] || 0) + r.score / 2; });
-      return score;
+      var n = s.core.rows.length, score = new Float64Array(n), seen = new Uint8Array(n), refs = [];
+      var add = function (ref, v) { if (!seen[ref]) { seen[ref] = 1; refs.push(ref); } score[ref] += v; };
+      fn(s.core, add, 1);
+      if (s.lead && !opts.titlesOnly) fn(s.lead, add, 0.5);
+      return { refs: refs.sort(function (a, b) { return a - b; }), score: score, seen: seen };
     };
-    var byPrefix = function (p) {
-      var sc = prefixScores(p.px, terms);
-      return Object.keys(sc).map(function (ref) { return { ref: ref, score: sc[ref] }; });
+    var byPrefix = function (p, add, k) {
+      var r = prefixScores(p.px, terms);
+      for (var i = 0; i < r.refs.length; i++) add(r.refs[i], k * r.score[r.refs[i]]);
     };
-    var byWord = function (p) { return run(p.idx, terms); };
+    var byWord = function (p, add, k) { run(p.idx, terms).forEach(function (r) { add(+r.ref, k * r.score); }); };
     var wholeTerms = terms.map(function (t) { return { exact: t.exact, fold: t.fold }; });
     manifest.years.forEach(function (e) {
       var s = shards[e.year];
       if (!s || !s.core || (opts.year && String(e.year) !== String(opts.year))) return;
       var tiers = [scores(s, open && !finished ? byPrefix : byWord)];
       if (finished) {
-        var more = scores(s, byPrefix), rest = {};
-        Object.keys(more).forEach(function (ref) { if (!(ref in tiers[0])) rest[ref] = more[ref]; });
-        tiers.push(rest);
+        var more = scores(s, byPrefix);
+        more.refs = more.refs.filter(function (ref) { return !tiers[0].seen[ref]; });
+        tiers.push(more);
       }
-      tiers.forEach(function (score, tier) {
-        var refs = Object.keys(score), best = 0, ts = finished && !tier ? wholeTerms : terms;
+      tiers.forEach(function (t, tier) {
+        var refs = t.refs, score = t.score, best = 0, ts = finished && !tier ? wholeTerms : terms;
         refs.forEach(function (r) { best = Math.max(best, score[r]); });
         // Adjacency bonuses need the title's syllables: only for the best candidates of a year.
-        refs.sort(function (a, b) { return score[b] - score[a]; });
+        refs.sort(function (a, b) { return score[b] - score[a] || a - b; });
         refs.forEach(function (ref, rank) {
           var row = s.core.rows[ref], cat = manifest.categories[row[3]] || "";
           if (opts.category && cat !== opts.category) return;
@@ -315,7 +319,11 @@
   if (typeof module === "object" && module.exports) {
     module.exports = {
       expand: expand, search: search, register: register, url: function (r) { return rowUrl(r.row); },
-      prefixScores: function (year, part, q) { return prefixScores(shards[year][part].px, queryTerms(q)); },
+      prefixScores: function (year, part, q) {  // {ref: score}, as lunr's results
+        var r = prefixScores(shards[year][part].px, queryTerms(q)), o = {};
+        r.refs.forEach(function (ref) { o[ref] = r.score[ref]; });
+        return o;
+      },
       warm: function () {  // what the page does in idle time after each year arrives
         for (var y in shards) for (var i = 0; i < shards[y].core.rows.length; i++) tokens(shards[y], i);
       },
