@@ -76,14 +76,14 @@
   function start() {
     if (!boot) {
       boot = json(MANIFEST).then(function (m) {
-        manifest = m;
         return Promise.all([
           window.lunr ? 0 : script(DIR + m.lunr),
           window.VietnameseText ? 0 : script(attr("vn"))
-        ]);
-      }).then(function () {
+        ]).then(function () { return m; });
+      }).then(function (m) {
         L = window.lunr; VN = window.VietnameseText;
         register();
+        manifest = m;  // only now: searches wait for it, and need lunr and vietnamese.js
         return manifest;
       });
       boot.catch(function () { boot = null; });
@@ -115,6 +115,12 @@
   function load(data) {
     var keep = {};
     return { idx: L.Index.load(expand(data.index, keep)), rows: data.docs || data.leads, px: keep };
+  }
+  // Some year (of `year`, if given) still lacks a part: more results may arrive.
+  function pending(year) {
+    return manifest.years.some(function (e) {
+      return (!year || String(e.year) === String(year)) && !(shards[e.year] && shards[e.year].lead);
+    });
   }
   function loadYear(entry) {
     return loadPart(entry, "core").then(function () { return loadPart(entry, "lead"); });
@@ -403,6 +409,7 @@
     var res = search(input.value, { typing: true, titlesOnly: true });
     res.slice(0, 6).forEach(function (r) { sList.appendChild(item(r, res.terms, false)); });
     sStatus.textContent = res.length ? res.length + " kết quả" : "Chưa thấy kết quả. Thử gõ không dấu hoặc bớt từ.";
+    sList.setAttribute("aria-busy", String(pending()));  // older years still on their way
     // A real query was shown: now fetch the lead and the older years, one after another.
     if (res.terms.length) setTimeout(function () { loadYears(manifest.years).then(null, function () { failed(sStatus); }); });
   }
@@ -420,7 +427,8 @@
       return loadPart(m.years[0], "core").then(suggest);
     }).then(null, function () { failed(sStatus); });
   });
-  listeners.push(function () { if (!panel.hidden) suggestSoon(); });
+  // A year arrived: show its results, unless the reader is on a result (re-rendering would drop focus).
+  listeners.push(function () { if (!panel.hidden && !sList.contains(document.activeElement)) suggestSoon(); });
   box.addEventListener("keydown", function (ev) {
     var links = [].slice.call(panel.querySelectorAll("a")), i = links.indexOf(document.activeElement);
     if (ev.key === "Escape") { showPanel(false); input.focus(); }
@@ -444,11 +452,6 @@
   if (pCat.selectedIndex < 0) pCat.value = "";
   if (pYear.selectedIndex < 0) pYear.value = "";
 
-  function pending() {
-    return manifest.years.some(function (e) {
-      return (!pYear.value || String(e.year) === pYear.value) && !(shards[e.year] && shards[e.year].lead);
-    });
-  }
   function render() {
     var q = pq.value.trim(), url = new URL(location.href);
     [["q", q], ["cm", pCat.value], ["nam", pYear.value]].forEach(function (p) {
@@ -457,12 +460,13 @@
     history.replaceState(null, "", url);
     pList.textContent = "";
     more.hidden = true;
+    pList.setAttribute("aria-busy", String(!manifest || pending(pYear.value)));  // years still on their way
     if (!q) { pStatus.textContent = "Nhập từ khóa để tìm tin bài."; return; }
     if (!manifest) { pStatus.textContent = "Đang tải dữ liệu tìm kiếm…"; return; }
     var res = search(pq.value, { typing: document.activeElement === pq, category: pCat.value, year: pYear.value });
     res.slice(0, shown).forEach(function (r) { pList.appendChild(item(r, res.terms, true)); });
     more.hidden = res.length <= shown;
-    var loading = pending() ? " (đang tải thêm tin các năm trước…)" : "";
+    var loading = pending(pYear.value) ? " (đang tải thêm tin các năm trước…)" : "";
     if (res.length) {
       pStatus.textContent = "Tìm thấy " + res.length + " kết quả cho “" + q + "”" + loading + ".";
     } else if (loading) {
@@ -479,7 +483,7 @@
       return loadYears(years);
     }).then(null, function () { failed(pStatus); });
   }
-  listeners.push(renderSoon);
+  listeners.push(function () { if (!pList.contains(document.activeElement)) renderSoon(); });
   page.addEventListener("submit", function (ev) { ev.preventDefault(); shown = PAGE; render(); });
   pq.addEventListener("input", function () { shown = PAGE; renderSoon(); });
   [pCat, pYear].forEach(function (s) {
