@@ -171,8 +171,9 @@
   }
 
   // Matches (ascending refs) and a score per row for a query whose last syllable is open, from
-  // the postings expand() kept. lunr's own trailing wildcard does the same match but costs 100-600 ms for one or two
-  // letters on 10k articles (a Set union per expanded term); this walks each term's postings once.
+  // the postings expand() kept. lunr's own trailing wildcard finds the same rows but costs
+  // 100-600 ms for one or two letters at 10k articles (a Set union per expanded term); this
+  // walks each term's postings once.
   // Score as lunr's (query vector · field vector / |query vector|, summed over fields) for the
   // whole syllables; the open one counts as one more query term whose weight in a field is the
   // best weight of the index terms it begins (folded ones; exact spellings boost 3, optional).
