@@ -1,7 +1,7 @@
 // Search as you type over the built demo portal (content/), with real lunr.js and the engine
 // the browser runs (theme/static/js/search.js), issue 19: every prefix of every title, with
 // and without diacritics, finds that article, and never fewer articles than the whole title.
-// Builds the demo with Pelican into a temp dir (about 10 s); SEARCH_DEMO_OUTPUT=<built site>
+// Builds the demo with Pelican into a temp dir (5 s on an idle machine); SEARCH_DEMO_OUTPUT=<built site>
 // reuses a build instead.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";

@@ -405,7 +405,12 @@
     sAll.href = attr("page") + "?q=" + encodeURIComponent(q);
     sAll.textContent = "Xem tất cả kết quả cho “" + q + "”";
     showPanel(true);
-    if (!manifest) { sStatus.textContent = "Đang tải dữ liệu tìm kiếm…"; return; }
+    // Until the newest year is here a search finds nothing: say so, not "no results".
+    var first = manifest && manifest.years.length && shards[manifest.years[0].year];
+    if (!manifest || (manifest.years.length && !(first && first.core))) {
+      sStatus.textContent = "Đang tải dữ liệu tìm kiếm…";
+      return;
+    }
     // The header list shows six titles: title/tag/category hits; the page also searches leads.
     var res = search(input.value, { typing: true, titlesOnly: true });
     res.slice(0, 6).forEach(function (r) { sList.appendChild(item(r, res.terms, false)); });
