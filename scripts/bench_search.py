@@ -1,6 +1,6 @@
 """Search benchmark: our lunr year shards against Pagefind 1.6 on the same generated site.
 
-    .venv/bin/python scripts/bench_search.py [N=10000] [--seed 1] [--keep DIR]
+    .venv/bin/python scripts/bench_search.py [N=10000] [--seed 1] [--keep DIR] [--before CHECKOUT]
     .venv/bin/python scripts/bench_search.py --step [N ...] [--seed 1]   (default N: 1000 10000)
 
 One run, one table:
@@ -9,7 +9,8 @@ One run, one table:
     first result of a current-year query, typed into the header box in headless Chromium;
     Pagefind measured the same way with its JS API (search + first result's data());
   * all years total (brotli);
-  * ms per keystroke in Chromium: engine (all years loaded) + rendering the result list.
+  * ms per keystroke in Chromium: engine (all years loaded) + rendering the result list; and
+    a one-letter query (t, n, c, d, h), where an open syllable matches most rows.
 
 The site: one minimal HTML page per generated article (title, lead, body), our /tim-kiem/
 files and Pagefind's /pagefind/ bundle side by side, served from loopback.
@@ -50,6 +51,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 JS = ROOT / "theme" / "static" / "js"
+ONE_LETTER = "tncdh"  # the commonest first letters of Vietnamese syllables
 
 
 def corpus(n: int, seed: int) -> list[dict]:
@@ -124,7 +126,51 @@ def pick_query(docs: list[dict]) -> tuple[str, str]:
     return vn.fold(" ".join(syl[:2])), title
 
 
-def measure_browser(base: str, site: Path, query: str) -> dict:
+KEYS_JS = """
+    const out = [], cold = [], ol = document.createElement("ol"); document.body.appendChild(ol);
+    for (let round = 0; round < 3; round++) for (let i = 1; i <= q.length; i++) {
+        const t = performance.now();
+        const r = E.search(q.slice(0, i), {typing: true, titlesOnly: !page});
+        ol.textContent = "";
+        for (const x of r.slice(0, 20)) { const li = document.createElement("li"); li.textContent = x.title; ol.appendChild(li); }
+        ol.offsetHeight;  // force layout
+        (round ? out : cold).push(performance.now() - t);
+    }
+    return [out, cold];"""
+
+
+def keystrokes(b, base: str, site: Path, js: Path, query: str) -> dict:
+    """ms per keystroke of the search.js in ``js`` with every year loaded, in a fresh page:
+    each prefix of ``query`` (header box and results page) and one-letter queries."""
+    pg = b.new_page()
+    pg.goto(base + "/pf.html")
+    src = (js / "search.js").read_text(encoding="utf-8")
+    manifest = json.loads((site / "tim-kiem" / "chi-muc.json").read_text(encoding="utf-8"))
+    pg.add_script_tag(url=f"/tim-kiem/{manifest['lunr']}")
+    pg.add_script_tag(url="/theme/js/vietnamese.js")
+    pg.evaluate("src => { window.module = {exports: {}}; (0, eval)(src); window.E = module.exports; delete window.module; }", src)
+    load_ms = pg.evaluate("""async (m) => {
+        const t = performance.now();
+        E.init(window.lunr, window.VietnameseText, m, "/");
+        for (const y of m.years) for (const part of ["core", "lead"]) {
+            const r = await fetch("/tim-kiem/" + y[part]); E.add(y.year, part, await r.json());
+        }
+        const load = performance.now() - t;
+        E.warm();  // search.js splits titles in idle time after each year arrives
+        return load; }""", manifest)
+
+    def key(q, page):
+        return pg.evaluate(f"([q, page]) => {{ {KEYS_JS} }}", [q, page])
+
+    times, cold = key(query, False)
+    res = {"load_all_ms": load_ms, "keys": times, "key_cold_max_ms": max(cold), "page_keys": key(query, True)[0],
+           # The costliest keystroke: a first letter that begins many syllables (most rows match).
+           "letter_keys": [t for ch in ONE_LETTER for t in key(ch, True)[0]]}
+    pg.close()
+    return res
+
+
+def measure_browser(base: str, site: Path, query: str, before_js: Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
     res = {}
@@ -149,39 +195,21 @@ def measure_browser(base: str, site: Path, query: str) -> dict:
             + br_size((JS / "search.js").read_bytes())  # search.js came with the page
         res["ours_first_title"] = pg.inner_text(".search-suggest .search-hit__title")
         # --- ms per keystroke: the same engine, every year loaded ---
-        pg2 = b.new_page()
-        pg2.goto(base + "/pf.html")
-        src = (JS / "search.js").read_text(encoding="utf-8")
-        manifest = json.loads((site / "tim-kiem" / "chi-muc.json").read_text(encoding="utf-8"))
-        pg2.add_script_tag(url=f"/tim-kiem/{manifest['lunr']}")
-        pg2.add_script_tag(url="/theme/js/vietnamese.js")
-        pg2.evaluate("src => { window.module = {exports: {}}; (0, eval)(src); window.E = module.exports; delete window.module; }", src)
-        load_ms = pg2.evaluate("""async (m) => {
-            const t = performance.now();
-            E.init(window.lunr, window.VietnameseText, m, "/");
-            for (const y of m.years) for (const part of ["core", "lead"]) {
-                const r = await fetch("/tim-kiem/" + y[part]); E.add(y.year, part, await r.json());
-            }
-            const load = performance.now() - t;
-            E.warm();  // search.js splits titles in idle time after each year arrives
-            return load; }""", manifest)
-        keys_js = """
-            const out = [], cold = [], ol = document.createElement("ol"); document.body.appendChild(ol);
-            for (let round = 0; round < 3; round++) for (let i = 1; i <= q.length; i++) {
-                const t = performance.now();
-                const r = E.search(q.slice(0, i), {typing: true, titlesOnly: !page});
-                ol.textContent = "";
-                for (const x of r.slice(0, 20)) { const li = document.createElement("li"); li.textContent = x.title; ol.appendChild(li); }
-                ol.offsetHeight;  // force layout
-                (round ? out : cold).push(performance.now() - t);
-            }
-            return [out, cold];"""
-        times, cold = pg2.evaluate(f"([q, page]) => {{ {keys_js} }}", [query, False])
-        res["page_keys"] = pg2.evaluate(f"([q, page]) => {{ {keys_js} }}", [query, True])[0]
-        res["load_all_ms"] = load_ms
-        res["key_median_ms"] = statistics.median(times)
-        res["key_max_ms"] = max(times)
-        res["key_cold_max_ms"] = max(cold)
+        # With --before: that checkout's search.js too, in this browser, passes interleaved
+        # (after, before, after, before) so both see the same machine load.
+        runs = {"after": [], "before": []}
+        for _ in range(2 if before_js else 1):
+            runs["after"].append(keystrokes(b, base, site, JS, query))
+            if before_js:
+                runs["before"].append(keystrokes(b, base, site, before_js, query))
+        for name, rs in runs.items():
+            if rs:
+                merged = {k: [t for r in rs for t in r[k]] for k in ("keys", "page_keys", "letter_keys")}
+                merged.update(load_all_ms=statistics.median(r["load_all_ms"] for r in rs),
+                              key_cold_max_ms=max(r["key_cold_max_ms"] for r in rs))
+                res[name] = merged
+        if before_js:
+            res["before_search_js"] = br_size((before_js / "search.js").read_bytes())
         # --- Pagefind ---
         pg3 = b.new_page()
         fetched3: list[str] = []
@@ -313,6 +341,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="write the site here and keep it")
     ap.add_argument("--step", action="store_true", help="the plugin's build step alone: cold vs warm")
+    ap.add_argument("--before", metavar="CHECKOUT",
+                    help="also time that checkout's theme/static/js/search.js, interleaved, in the same browser")
     args = ap.parse_args(argv)
     if args.step:
         return bench_step(args.n or [1000, 10000], args.seed)
@@ -351,7 +381,7 @@ def main(argv=None) -> int:
     query, source_title = pick_query(docs)
     base, srv = serve(site)
     try:
-        m = measure_browser(base, site, query)
+        m = measure_browser(base, site, query, Path(args.before) / "theme/static/js" if args.before else None)
     finally:
         srv.shutdown()
 
@@ -360,23 +390,37 @@ def main(argv=None) -> int:
     print(f"\nSearch benchmark: {args.n} generated articles, {len(years)} years ({years[0]}–{years[-1]}), "
           f"seed {args.seed}; corpus generated in {gen_s:.1f} s")
     print(f"Query typed in the header box: {query!r} (from the {cur['year']} title {source_title!r})\n")
+    ms = lambda xs: f"{statistics.median(xs):.1f} / {max(xs):.1f} ms"  # noqa: E731
+
+    def keys(run: dict) -> list[str]:
+        return [ms(run["keys"]), f"{run['key_cold_max_ms']:.1f} ms", ms(run["page_keys"]), ms(run["letter_keys"]),
+                f"{run['load_all_ms']:.0f} ms"]
+
+    old = m.get("before")
+    # Before: the same shards and files, only search.js differs (its brotli size).
+    old_first = m["ours_first_bytes"] - br_size((JS / "search.js").read_bytes()) + m.get("before_search_js", 0)
     rows = [
-        ("Bytes before the first result (brotli)", kb(m["ours_first_bytes"]), kb(m["pf_first_bytes"]), "≤ 150 KB"),
-        ("  requests", str(len(m["ours_first_files"]) + 1), str(m["pf_first_files"]), ""),
-        ("  time to first result, loopback", f"{m['ours_first_ms']:.0f} ms", f"{m['pf_first_ms']:.0f} ms", ""),
-        ("All years / whole index (brotli)", kb(all_br), kb(pf_all), "≤ 1.5 MB"),
-        (f"  current year {cur['year']}: core + lead", f"{kb(cur_core)} + {kb(cur_lead)}", "", ""),
-        ("Index build (JSON), 1 process: wall (CPU)", f"{build_s:.1f} s ({build_cpu:.1f} s)", f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
-        ("  + .gz/.br, 2 processes (plugin, cold): wall (CPU)", f"{c1.wall:.1f} s ({c1.cpu:.1f} s)", "", ""),
-        ("Per keystroke, header box (median / max)", f"{m['key_median_ms']:.1f} / {m['key_max_ms']:.1f} ms", "", "< 30 ms"),
-        ("  first pass after loading (max)", f"{m['key_cold_max_ms']:.1f} ms", "", ""),
-        ("  results page, leads too (median / max)",
-         f"{statistics.median(m['page_keys']):.1f} / {max(m['page_keys']):.1f} ms", "", ""),
-        ("Load + decode all years, Chromium", f"{m['load_all_ms']:.0f} ms", "", ""),
+        ("Bytes before the first result (brotli)", kb(m["ours_first_bytes"]), kb(old_first), kb(m["pf_first_bytes"]), "≤ 150 KB"),
+        ("  requests", str(len(m["ours_first_files"]) + 1), "", str(m["pf_first_files"]), ""),
+        ("  time to first result, loopback", f"{m['ours_first_ms']:.0f} ms", "", f"{m['pf_first_ms']:.0f} ms", ""),
+        ("All years / whole index (brotli)", kb(all_br), "", kb(pf_all), "≤ 1.5 MB"),
+        (f"  current year {cur['year']}: core + lead", f"{kb(cur_core)} + {kb(cur_lead)}", "", "", ""),
+        ("Index build (JSON), 1 process: wall (CPU)", f"{build_s:.1f} s ({build_cpu:.1f} s)", "",
+         f"{pf_s:.1f} s (CLI, full text)", "≤ 10 s"),
+        ("  + .gz/.br, 2 processes (plugin, cold): wall (CPU)", f"{c1.wall:.1f} s ({c1.cpu:.1f} s)", "", "", ""),
     ]
-    w = [max(len(r[i]) for r in rows + [("Measure", "lunr shards (ours)", "Pagefind 1.6", "Target")]) for i in range(4)]
+    labels = ["Per keystroke, header box (median / max)", "  first pass after loading (max)",
+              "  results page, leads too (median / max)",
+              f"  one letter ({'/'.join(ONE_LETTER)}), results page (median / max)", "Load + decode all years, Chromium"]
+    for label, now, then in zip(labels, keys(m["after"]), keys(old) if old else [""] * 5):
+        rows.append((label, now, then, "", "< 30 ms" if label.startswith("Per keystroke") else ""))
+    header = ("Measure", "lunr shards (ours)", f"search.js of {args.before}" if old else "", "Pagefind 1.6", "Target")
+    if not old:
+        rows = [r[:2] + r[3:] for r in rows]
+        header = header[:2] + header[3:]
+    w = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     line = lambda r: "| " + " | ".join(c.ljust(w[i]) for i, c in enumerate(r)) + " |"  # noqa: E731
-    print(line(("Measure", "lunr shards (ours)", "Pagefind 1.6", "Target")))
+    print(line(header))
     print("|" + "|".join("-" * (x + 2) for x in w) + "|")
     for r in rows:
         print(line(r))

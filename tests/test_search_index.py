@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -264,12 +265,12 @@ def test_node_fixture_is_up_to_date():
 # --- shared query vectors, with lunr.py (match sets; Node checks the ranking too) ---
 
 def _py_search(q, typing=False, category=None, year=None):
+    """The match set search.js promises: every syllable a whole word, except an open last one
+    (the query does not end after it), which is a prefix: typed or submitted alike."""
     manifest = json.loads((FIXTURE / "manifest.json").read_text(encoding="utf-8"))
     syl = vn.syllables(q)
-    prefix = typing and not q.endswith(" ")
-    n, last_len = len(syl), len(syl[-1]) if syl else 0
-    if prefix and last_len < 2:  # as search.js: one letter is ignored, two are matched whole
-        syl.pop()
+    last = unicodedata.category(unicodedata.normalize("NFC", q)[-1]) if q else ""
+    open_last = bool(syl) and (last.startswith("L") or last == "Nd")  # as search.js's queryTerms
     found = []
     for y in manifest["years"]:
         if year and y["year"] != year:
@@ -280,12 +281,9 @@ def _py_search(q, typing=False, category=None, year=None):
             idx = Index.load(builder.expand(json.loads((FIXTURE / y[part]).read_text(encoding="utf-8"))["index"]))
             query = idx.create_query()
             for i, s in enumerate(syl):
-                last = prefix and i == n - 1
-                star = "*" if last and last_len > 2 and part == "core" else ""
-                optional = last and last_len == 2 and n > 1
+                star = "*" if open_last and i == len(syl) - 1 else ""
                 f = vn.fold(s)
-                query.term(f + star, use_pipeline=False,
-                           presence=QueryPresence.OPTIONAL if optional else QueryPresence.REQUIRED)
+                query.term(f + star, use_pipeline=False, presence=QueryPresence.REQUIRED)
                 if f != s:
                     query.term(s + star, use_pipeline=False, boost=3)
             if syl:

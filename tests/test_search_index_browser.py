@@ -151,3 +151,100 @@ def test_search_page_and_open_header_list_pass_axe(page, demo_url):
     bad = serious_axe_violations(page)
     assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
     assert page.console_errors == []
+
+
+# --- search as you type (issue 19) ---------------------------------------------------------
+
+NO_RESULTS = ("Không tìm thấy kết quả", "Chưa thấy kết quả")
+# Titles whose first two syllables are shared by at most a few others (the header list shows 6;
+# "Nậm Păng …" begins 14 titles, so on "Nậm P" no ranking can know which one is meant).
+HEADER_TITLES = ["Chè Khe Vằn đạt chứng nhận OCOP 4 sao", "Xa Nam Xe ve dich nong thon moi"]
+PAGE_TITLES = ["Mùa mận chín ở Tả Phìn", "Du lich cong dong ban Luot, xa Pa Co hut khach"]
+# Counts renders: the list (header) or the status line (page) is rewritten on every search.
+RENDERS = """sel => { window.__renders = 0; new MutationObserver(() => window.__renders++)
+    .observe(document.querySelector(sel), {childList: true, subtree: true, characterData: true}); }"""
+
+
+def type_title_letter_by_letter(page, box, rendered, read, title):
+    """Type `title` one character at a time; after each, wait for the search of exactly that
+    value to be shown with every year loaded, and return [(typed so far, titles, status)]."""
+    seen = []
+    for i, ch in enumerate(title):
+        before = page.evaluate("window.__renders")
+        page.keyboard.type(ch)
+        value = title[: i + 1]
+        page.wait_for_function(rendered, arg=[before, value.strip()])
+        titles, status = read()
+        seen.append((value, titles, status))
+        assert page.input_value(box) == value
+    return seen
+
+
+def check_typing(seen, target, shown):
+    from plugins import vietnamese as vn
+
+    for value, titles, status in seen:
+        assert not any(m in status for m in NO_RESULTS), (value, status)
+        if len(vn.syllables(value)) >= 2:  # from the second syllable on
+            assert target in titles, (value, titles)
+    assert seen[-1][1][0] == target, seen[-1]
+    assert all(len(t) <= shown for _, t, _ in seen)
+
+
+@pytest.mark.parametrize("typed", HEADER_TITLES)
+def test_header_box_typed_letter_by_letter_keeps_the_article(page, demo_url, typed):
+    from plugins import vietnamese as vn
+
+    page.goto(demo_url + "/")
+    page.evaluate(RENDERS, ".search-suggest")
+    page.focus("#o-tim-kiem")
+    rendered = """([before, q]) => window.__renders > before
+        && document.querySelector('.search-suggest > a').textContent === 'Xem tất cả kết quả cho “' + q + '”'
+        && document.querySelector('.search-suggest ol').getAttribute('aria-busy') === 'false'"""
+
+    def read():
+        return (results(page, ".search-suggest .search-hit__title"),
+                page.inner_text(".search-suggest [role=status]"))
+
+    seen = type_title_letter_by_letter(page, "#o-tim-kiem", rendered, read, typed)
+    target = next(t for t in seen[-1][1] if vn.fold(t) == vn.fold(typed))
+    check_typing(seen, target, 6)
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("typed", PAGE_TITLES)
+def test_search_page_typed_letter_by_letter_keeps_the_article(page, demo_url, typed):
+    from plugins import vietnamese as vn
+
+    page.goto(demo_url + "/tim-kiem/")
+    page.wait_for_selector("#ket-qua-tim-kiem[aria-busy=false]", state="attached")
+    page.evaluate(RENDERS, "#ket-qua-trang-thai")
+    page.focus("#tu-khoa")
+    rendered = """([before, q]) => window.__renders > before
+        && document.getElementById('ket-qua-trang-thai').textContent.includes('“' + q + '”')
+        && document.getElementById('ket-qua-tim-kiem').getAttribute('aria-busy') === 'false'"""
+
+    def read():
+        return results(page), page.inner_text("#ket-qua-trang-thai")
+
+    seen = type_title_letter_by_letter(page, "#tu-khoa", rendered, read, typed)
+    target = next(t for t in seen[-1][1] if vn.fold(t) == vn.fold(typed))
+    check_typing(seen, target, 20)
+    assert page.console_errors == []
+
+
+def test_typing_dan_va_ranks_dan_van_first_and_enter_keeps_the_results(page, demo_url):
+    page.goto(demo_url + "/tim-kiem/")
+    page.wait_for_selector("#ket-qua-tim-kiem[aria-busy=false]", state="attached")
+    page.focus("#tu-khoa")
+    page.keyboard.type("dân vậ", delay=30)
+    page.wait_for_function("document.getElementById('ket-qua-trang-thai').textContent.includes('“dân vậ”')")
+    typed = results(page)
+    n = sum("dân vận" in t.lower() for t in typed)
+    assert n >= 3 and all("dân vận" in t.lower() for t in typed[:n]), typed
+    # The same query from the URL (not typing): the same articles, dân vận still first.
+    page.goto(demo_url + "/tim-kiem/?q=" + urllib.parse.quote("dân vậ"))
+    wait_loaded(page)
+    assert "Không tìm thấy" not in page.inner_text("#ket-qua-trang-thai")
+    again = results(page)
+    assert sorted(again) == sorted(typed) and again[:n] == typed[:n], again

@@ -20,9 +20,13 @@
     });
   }
 
-  // Transport form -> lunr's JSON (twin of builder.expand in Python).
-  function expand(c) {
+  // Transport form -> lunr's JSON (twin of builder.expand in Python). With `keep`, also
+  // fills it with each term's postings and lunr's weights (see prefixScores).
+  function expand(c, keep) {
     var F = c.fields, n = c.n, k1 = c.k1, b = c.b, tfx = {}, vec = [], fv = [], NONE = {};
+    var total = 0, at = 0;
+    c.post.forEach(function (row) { row.forEach(function (g) { total += g.length; }); });
+    var start = new Int32Array(c.terms.length + 1), where = new Int32Array(total), weight = new Float32Array(total);
     var avg = c.len.map(function (l) { var s = 0; for (var i = 0; i < l.length; i++) s += l[i]; return n ? s / n : 0; });
     c.tf.forEach(function (x) { (tfx[x[0]] || (tfx[x[0]] = {}))[x[1] + "," + x[2]] = x[3]; });
     for (var d = 0; d < n; d++) vec.push(F.map(function () { return []; }));
@@ -35,14 +39,22 @@
         posting[F[f]] = refs;
       });
       posting._index = t;
+      start[t] = at;
       var df = docs.length / 2, idf = Math.log(1 + Math.abs((n - df + 0.5) / (df + 0.5))), x = tfx[t];
       for (var j = 0; j < docs.length; j += 2) {
         var f = docs[j], dd = docs[j + 1], tf = (x && x[f + "," + dd]) || 1;
         var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (c.len[f][dd] / avg[f])) + tf);
-        vec[dd][f].push(t, Math.round(score * c.boosts[f] * 1000) / 1000);
+        var w = Math.round(score * c.boosts[f] * 1000) / 1000;
+        vec[dd][f].push(t, w);
+        where[at] = dd * F.length + f; weight[at++] = w;
       }
       return [term, posting];
     });
+    start[c.terms.length] = at;
+    if (keep) {
+      keep.terms = c.terms; keep.n = n; keep.nf = F.length; keep.start = start; keep.where = where; keep.weight = weight;
+      keep.folded = new Uint8Array(c.terms.length);  // 1: the term is a folded form, 2: it is not; filled on use
+    }
     for (d = 0; d < n; d++) for (var f = 0; f < F.length; f++) fv.push([F[f] + "/" + d, vec[d][f]]);
     return { version: "2.3.9", fields: F, fieldVectors: fv, invertedIndex: inv, pipeline: c.pipeline };
   }
@@ -64,14 +76,14 @@
   function start() {
     if (!boot) {
       boot = json(MANIFEST).then(function (m) {
-        manifest = m;
         return Promise.all([
           window.lunr ? 0 : script(DIR + m.lunr),
           window.VietnameseText ? 0 : script(attr("vn"))
-        ]);
-      }).then(function () {
+        ]).then(function () { return m; });
+      }).then(function (m) {
         L = window.lunr; VN = window.VietnameseText;
         register();
+        manifest = m;  // only now: searches wait for it, and need lunr and vietnamese.js
         return manifest;
       });
       boot.catch(function () { boot = null; });
@@ -84,7 +96,7 @@
     var y = entry.year, s = shards[y] || (shards[y] = { year: y });
     if (!s["p" + part]) {
       s["p" + part] = json(DIR + entry[part]).then(function (data) {
-        s[part] = { idx: L.Index.load(expand(data.index)), rows: data.docs || data.leads };
+        s[part] = load(data);
         listeners.forEach(function (fn) { fn(); });
         if (part === "core") warm(s);
       });
@@ -100,6 +112,16 @@
       if (i < n) later(step);
     });
   }
+  function load(data) {
+    var keep = {};
+    return { idx: L.Index.load(expand(data.index, keep)), rows: data.docs || data.leads, px: keep };
+  }
+  // Some year (of `year`, if given) still lacks a part: more results may arrive.
+  function pending(year) {
+    return manifest.years.some(function (e) {
+      return (!year || String(e.year) === String(year)) && !(shards[e.year] && shards[e.year].lead);
+    });
+  }
   function loadYear(entry) {
     return loadPart(entry, "core").then(function () { return loadPart(entry, "lead"); });
   }
@@ -108,29 +130,108 @@
     return years.reduce(function (p, e) { return p.then(function () { return loadYear(e); }); }, Promise.resolve());
   }
 
-  function queryTerms(q, typing) {
-    var syl = VN.syllables(q), prefix = typing && !/\s$/.test(q);
-    var n = syl.length, lastLen = n ? syl[n - 1].length : 0;
-    // While typing, a last syllable of one letter is ignored and one of two letters is
-    // matched whole: a 1-2 letter prefix expands to a large part of the index.
-    if (prefix && lastLen < 2) syl.pop();
-    return syl.map(function (s, i) {
-      var last = prefix && i === n - 1;
-      return { exact: s, fold: VN.fold(s), prefix: last && lastLen > 2, optional: last && lastLen === 2 && n > 1 };
+  // Syllables of the query. The last one is "open" (a prefix) unless the query ends after it
+  // (a space or punctuation): every word it may become must still match (issue 19).
+  function queryTerms(q) {
+    var syl = VN.syllables(q), n = syl.length;
+    var terms = syl.map(function (s) { return { exact: s, fold: VN.fold(s) }; });
+    var nfc = q.normalize("NFC").toLowerCase();
+    if (n && /[\p{L}\p{Nd}]$/u.test(nfc)) {
+      var last = terms[n - 1], raw = nfc.match(VN.wordRegExp()).pop();
+      last.prefix = true;
+      // "hoà" is normalised to "hòa", which does not begin "hoàng": keep the spelling as typed too.
+      last.exacts = raw !== last.exact ? [last.exact, raw] : [last.exact];
+    }
+    return terms;
+  }
+
+  // lunr query, every syllable a whole word: folded term required, exact spelling only adds score.
+  function run(idx, terms) {
+    var P = L.Query.presence;
+    return idx.query(function (q) {
+      terms.forEach(function (t) {
+        q.term(t.fold, { usePipeline: false, presence: P.REQUIRED });
+        if (t.exact !== t.fold) q.term(t.exact, { usePipeline: false, boost: 3 });
+      });
     });
   }
 
-  // exactOnly: no prefix expansion (the lead's vocabulary is large; its hits come once a word is whole).
-  function run(idx, terms, exactOnly) {
-    var P = L.Query.presence, W = L.Query.wildcard;
-    return idx.query(function (q) {
-      terms.forEach(function (t) {
-        var w = t.prefix && !exactOnly ? W.TRAILING : W.NONE;
-        // Folded term required (every syllable must match); exact spelling only adds score.
-        q.term(t.fold, { usePipeline: false, wildcard: w, presence: t.optional ? P.OPTIONAL : P.REQUIRED });
-        if (t.exact !== t.fold) q.term(t.exact, { usePipeline: false, wildcard: w, boost: 3 });
-      });
+  // Terms of a part beginning with `pre`: [first, end) in its sorted terms (Python sorted them
+  // by code point; the same order as JS's < for letters of the Basic Multilingual Plane).
+  function span(x, pre) {
+    var lo = 0, hi = x.terms.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (x.terms[mid] < pre) lo = mid + 1; else hi = mid; }
+    for (hi = lo; hi < x.terms.length && x.terms[hi].lastIndexOf(pre, 0) === 0; hi++);
+    return [lo, hi];
+  }
+  function has(x, w) { var r = span(x, w); return r[0] < x.terms.length && x.terms[r[0]] === w; }
+  function isFolded(x, t) {
+    if (!x.folded[t]) x.folded[t] = VN.fold(x.terms[t]) === x.terms[t] ? 1 : 2;
+    return x.folded[t] === 1;
+  }
+
+  // Matches (ascending refs) and a score per row for a query whose last syllable is open, from
+  // the postings expand() kept. lunr's own trailing wildcard finds the same rows but costs
+  // 100-600 ms for one or two letters at 10k articles (a Set union per expanded term); this
+  // walks each term's postings once.
+  // Score as lunr's (query vector · field vector / |query vector|, summed over fields) for the
+  // whole syllables; the open one counts as one more query term whose weight in a field is the
+  // best weight of the index terms it begins (folded ones; exact spellings boost 3, optional).
+  function prefixScores(x, terms) {
+    var n = x.n, nf = x.nf, acc = new Float64Array(n), need = new Uint8Array(n), seen = new Int32Array(n);
+    var qw = {}, required = {}, clause = 0, norm = 0, count = 0, out = { refs: [], score: acc };
+    function find(w) { return has(x, w) ? span(x, w)[0] : -1; }
+    function each(t, fn) { for (var p = x.start[t]; p < x.start[t + 1]; p++) fn(x.where[p], x.weight[p]); }
+    function mark(d) { if (seen[d] !== clause) { seen[d] = clause; need[d]++; } }
+    for (var i = 0; i < terms.length; i++) {
+      var tm = terms[i];
+      if (tm.prefix) continue;
+      var f = find(tm.fold);
+      if (f < 0) return out;  // a required whole word absent from this part
+      qw[f] = (qw[f] || 0) + 1;
+      required[f] = 1;
+      if (tm.exact !== tm.fold) { var e = find(tm.exact); if (e >= 0) qw[e] = (qw[e] || 0) + 3; }
+    }
+    Object.keys(qw).forEach(function (t) {
+      var b = qw[t];
+      norm += b * b;
+      each(+t, function (k, w) { acc[(k / nf) | 0] += b * w; });
     });
+    Object.keys(required).forEach(function (t) {
+      clause++; count++;
+      each(+t, function (k) { mark((k / nf) | 0); });
+    });
+    var open = terms[terms.length - 1];
+    if (open && open.prefix) {
+      var best = new Float32Array(n * nf), got = new Uint8Array(n * nf), touched = [];  // per row x field
+      var add = function (k, w) {
+        if (!got[k]) { got[k] = 1; touched.push(k); best[k] = w; } else if (w > best[k]) best[k] = w;
+      };
+      var flush = function (boost, req) {
+        clause++;
+        for (var j = 0; j < touched.length; j++) {
+          var k = touched[j], d = (k / nf) | 0;
+          acc[d] += boost * best[k]; got[k] = 0;
+          if (req) mark(d);
+        }
+        touched.length = 0;
+      };
+      var r = span(x, open.fold), any = false;
+      for (var t = r[0]; t < r[1]; t++) if (isFolded(x, t)) { any = true; each(t, add); }
+      if (!any) return out;
+      flush(1, true); count++; norm += 1;
+      if (open.exact !== open.fold) {
+        any = false;
+        open.exacts.forEach(function (ex) {
+          var r2 = span(x, ex);
+          for (var t2 = r2[0]; t2 < r2[1]; t2++) { any = true; each(t2, add); }
+        });
+        if (any) { flush(3, false); norm += 9; }
+      }
+    }
+    norm = Math.sqrt(norm);
+    for (var d = 0; d < n; d++) if (need[d] === count && count) { acc[d] /= norm; out.refs.push(d); }
+    return out;
   }
 
   function words(text, folded) { return VN.tokenize(text, folded); }
@@ -140,12 +241,13 @@
     if (!c[ref]) { var te = words(s.core.rows[ref][0]); c[ref] = [te, te.map(VN.fold)]; }
     return c[ref];
   }
-  // Does the query stand as adjacent syllables in `tokens`? The last one may be a prefix.
+  // Does the query stand as adjacent syllables in `tokens`? The open last one may be a prefix.
   function phrase(tokens, terms, key) {
     outer: for (var i = 0; i + terms.length <= tokens.length; i++) {
       for (var j = 0; j < terms.length; j++) {
-        var tok = tokens[i + j], want = terms[j][key];
-        if (terms[j].prefix || terms[j].optional ? tok.indexOf(want) !== 0 : tok !== want) continue outer;
+        var tok = tokens[i + j], t = terms[j];
+        if (!t.prefix ? tok !== t[key] : key === "fold" ? tok.lastIndexOf(t.fold, 0) !== 0 :
+            !t.exacts.some(function (e) { return tok.lastIndexOf(e, 0) === 0; })) continue outer;
       }
       return true;
     }
@@ -158,35 +260,65 @@
 
   // Results from every loaded year. lunr scores are relative to a shard, so each
   // year's are divided by its best; adjacency and exact spelling (from the stored
-  // title and lead) then rank across years.
+  // title and lead) then rank across years. An open last syllable matches as a prefix
+  // whether or not the reader is still typing, so a prefix never finds less than the word.
+  // Typing ranks by prefixScores. A submitted query whose last syllable is a whole word of
+  // the index ("dan va": "và") is a finished query: its results come first in lunr's order,
+  // as before, and prefix-only matches follow; otherwise ("nam p") it ranks as typing does.
   function search(q, opts) {
     opts = opts || {};
-    var terms = queryTerms(q, opts.typing), out = [];
+    var terms = queryTerms(q), out = [], open = terms.length && terms[terms.length - 1].prefix;
     out.terms = terms;
     if (!terms.length || !manifest) return out;
+    var loaded = manifest.years.map(function (e) { return shards[e.year]; }).filter(function (s) { return s && s.core; });
+    var finished = open && !opts.typing && loaded.some(function (s) {
+      return [s.core, !opts.titlesOnly && s.lead].some(function (p) { return p && has(p.px, terms[terms.length - 1].exact); });
+    });
+    // A year's matches (refs ascending) and scores: core, plus half the lead's (the results
+    // page searches leads too). Typed arrays: a one-letter prefix matches most of a year.
+    var scores = function (s, fn) {
+      var n = s.core.rows.length, score = new Float64Array(n), seen = new Uint8Array(n), refs = [];
+      var add = function (ref, v) { if (!seen[ref]) { seen[ref] = 1; refs.push(ref); } score[ref] += v; };
+      fn(s.core, add, 1);
+      if (s.lead && !opts.titlesOnly) fn(s.lead, add, 0.5);
+      return { refs: refs.sort(function (a, b) { return a - b; }), score: score, seen: seen };
+    };
+    var byPrefix = function (p, add, k) {
+      var r = prefixScores(p.px, terms);
+      for (var i = 0; i < r.refs.length; i++) add(r.refs[i], k * r.score[r.refs[i]]);
+    };
+    var byWord = function (p, add, k) { run(p.idx, terms).forEach(function (r) { add(+r.ref, k * r.score); }); };
+    var wholeTerms = terms.map(function (t) { return { exact: t.exact, fold: t.fold }; });
     manifest.years.forEach(function (e) {
       var s = shards[e.year];
       if (!s || !s.core || (opts.year && String(e.year) !== String(opts.year))) return;
-      var score = {}, best = 0;
-      run(s.core.idx, terms).forEach(function (r) { score[r.ref] = r.score; });
-      if (s.lead && !opts.titlesOnly) run(s.lead.idx, terms, true).forEach(function (r) { score[r.ref] = (score[r.ref] || 0) + r.score / 2; });
-      var refs = Object.keys(score);
-      refs.forEach(function (r) { best = Math.max(best, score[r]); });
-      // Adjacency bonuses need the title's syllables: only for the best candidates of a year.
-      refs.sort(function (a, b) { return score[b] - score[a]; });
-      refs.forEach(function (ref, rank) {
-        var row = s.core.rows[ref], cat = manifest.categories[row[3]] || "";
-        if (opts.category && cat !== opts.category) return;
-        var lead = s.lead ? s.lead.rows[ref] : "", bonus = 0;
-        if (rank < 100) {
-          var tok = tokens(s, ref);
-          bonus = phrase(tok[0], terms, "exact") ? 2 : phrase(tok[1], terms, "fold") ? 1 :
-            lead && phrase(tok[2] || (tok[2] = words(lead, true)), terms, "fold") ? 0.5 : 0;
-        }
-        out.push({ score: score[ref] / (best || 1) + bonus, title: row[0], row: row, date: row[2], category: cat, lead: lead });
+      var tiers = [scores(s, open && !finished ? byPrefix : byWord)];
+      if (finished) {
+        var more = scores(s, byPrefix);
+        more.refs = more.refs.filter(function (ref) { return !tiers[0].seen[ref]; });
+        tiers.push(more);
+      }
+      tiers.forEach(function (t, tier) {
+        var refs = t.refs, score = t.score, best = 0, ts = finished && !tier ? wholeTerms : terms;
+        refs.forEach(function (r) { best = Math.max(best, score[r]); });
+        // Adjacency bonuses need the title's syllables: only for the best candidates of a year.
+        refs.sort(function (a, b) { return score[b] - score[a] || a - b; });
+        refs.forEach(function (ref, rank) {
+          var row = s.core.rows[ref], cat = manifest.categories[row[3]] || "";
+          if (opts.category && cat !== opts.category) return;
+          var lead = s.lead ? s.lead.rows[ref] : "", bonus = 0;
+          if (rank < 100) {
+            var tok = tokens(s, ref);
+            bonus = phrase(tok[0], ts, "exact") ? 2 : phrase(tok[1], ts, "fold") ? 1 :
+              lead && phrase(tok[2] || (tok[2] = words(lead, true)), ts, "fold") ? 0.5 : 0;
+          }
+          out.push({ tier: tier, score: score[ref] / (best || 1) + bonus, title: row[0], row: row, date: row[2], category: cat, lead: lead });
+        });
       });
     });
-    out.sort(function (a, b) { return b.score - a.score || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0); });
+    out.sort(function (a, b) {
+      return a.tier - b.tier || b.score - a.score || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0);
+    });
     return out;
   }
 
@@ -194,13 +326,18 @@
   if (typeof module === "object" && module.exports) {
     module.exports = {
       expand: expand, search: search, register: register, url: function (r) { return rowUrl(r.row); },
+      prefixScores: function (year, part, q) {  // {ref: score}, as lunr's results
+        var r = prefixScores(shards[year][part].px, queryTerms(q)), o = {};
+        r.refs.forEach(function (ref) { o[ref] = r.score[ref]; });
+        return o;
+      },
       warm: function () {  // what the page does in idle time after each year arrives
         for (var y in shards) for (var i = 0; i < shards[y].core.rows.length; i++) tokens(shards[y], i);
       },
       init: function (lunr, vn, m, base) { L = lunr; VN = vn; manifest = m; BASE = base || ""; register(); },
       add: function (year, part, data) {
         var s = shards[year] || (shards[year] = { year: year });
-        s[part] = { idx: L.Index.load(expand(data.index)), rows: data.docs || data.leads };
+        s[part] = load(data);
       }
     };
     return;
@@ -216,7 +353,7 @@
     var re = VN.wordRegExp(), last = 0, m;  // the same syllables the index was built from
     while ((m = re.exec(text))) {
       var f = VN.fold(VN.normalize(m[0]).toLowerCase()), hit = terms.some(function (t) {
-        return t.prefix || t.optional ? f.indexOf(t.fold) === 0 : f === t.fold;
+        return t.prefix ? f.indexOf(t.fold) === 0 : f === t.fold;
       });
       if (!hit) continue;
       el.appendChild(document.createTextNode(text.slice(last, m.index)));
@@ -268,11 +405,17 @@
     sAll.href = attr("page") + "?q=" + encodeURIComponent(q);
     sAll.textContent = "Xem tất cả kết quả cho “" + q + "”";
     showPanel(true);
-    if (!manifest) { sStatus.textContent = "Đang tải dữ liệu tìm kiếm…"; return; }
+    // Until the newest year is here a search finds nothing: say so, not "no results".
+    var first = manifest && manifest.years.length && shards[manifest.years[0].year];
+    if (!manifest || (manifest.years.length && !(first && first.core))) {
+      sStatus.textContent = "Đang tải dữ liệu tìm kiếm…";
+      return;
+    }
     // The header list shows six titles: title/tag/category hits; the page also searches leads.
     var res = search(input.value, { typing: true, titlesOnly: true });
     res.slice(0, 6).forEach(function (r) { sList.appendChild(item(r, res.terms, false)); });
     sStatus.textContent = res.length ? res.length + " kết quả" : "Chưa thấy kết quả. Thử gõ không dấu hoặc bớt từ.";
+    sList.setAttribute("aria-busy", String(pending()));  // older years still on their way
     // A real query was shown: now fetch the lead and the older years, one after another.
     if (res.terms.length) setTimeout(function () { loadYears(manifest.years).then(null, function () { failed(sStatus); }); });
   }
@@ -290,7 +433,8 @@
       return loadPart(m.years[0], "core").then(suggest);
     }).then(null, function () { failed(sStatus); });
   });
-  listeners.push(function () { if (!panel.hidden) suggestSoon(); });
+  // A year arrived: show its results, unless the reader is on a result (re-rendering would drop focus).
+  listeners.push(function () { if (!panel.hidden && !sList.contains(document.activeElement)) suggestSoon(); });
   box.addEventListener("keydown", function (ev) {
     var links = [].slice.call(panel.querySelectorAll("a")), i = links.indexOf(document.activeElement);
     if (ev.key === "Escape") { showPanel(false); input.focus(); }
@@ -314,11 +458,6 @@
   if (pCat.selectedIndex < 0) pCat.value = "";
   if (pYear.selectedIndex < 0) pYear.value = "";
 
-  function pending() {
-    return manifest.years.some(function (e) {
-      return (!pYear.value || String(e.year) === pYear.value) && !(shards[e.year] && shards[e.year].lead);
-    });
-  }
   function render() {
     var q = pq.value.trim(), url = new URL(location.href);
     [["q", q], ["cm", pCat.value], ["nam", pYear.value]].forEach(function (p) {
@@ -327,12 +466,13 @@
     history.replaceState(null, "", url);
     pList.textContent = "";
     more.hidden = true;
+    pList.setAttribute("aria-busy", String(!manifest || pending(pYear.value)));  // years still on their way
     if (!q) { pStatus.textContent = "Nhập từ khóa để tìm tin bài."; return; }
     if (!manifest) { pStatus.textContent = "Đang tải dữ liệu tìm kiếm…"; return; }
     var res = search(pq.value, { typing: document.activeElement === pq, category: pCat.value, year: pYear.value });
     res.slice(0, shown).forEach(function (r) { pList.appendChild(item(r, res.terms, true)); });
     more.hidden = res.length <= shown;
-    var loading = pending() ? " (đang tải thêm tin các năm trước…)" : "";
+    var loading = pending(pYear.value) ? " (đang tải thêm tin các năm trước…)" : "";
     if (res.length) {
       pStatus.textContent = "Tìm thấy " + res.length + " kết quả cho “" + q + "”" + loading + ".";
     } else if (loading) {
@@ -349,7 +489,7 @@
       return loadYears(years);
     }).then(null, function () { failed(pStatus); });
   }
-  listeners.push(renderSoon);
+  listeners.push(function () { if (!pList.contains(document.activeElement)) renderSoon(); });
   page.addEventListener("submit", function (ev) { ev.preventDefault(); shown = PAGE; render(); });
   pq.addEventListener("input", function () { shown = PAGE; renderSoon(); });
   [pCat, pYear].forEach(function (s) {
