@@ -67,6 +67,11 @@ def serve(argv) -> int:
                  redis_url=a.redis_url, manifest=a.manifest, trusted_proxies=a.trusted_proxy,
                  test_clock=a.test_clock, flush_ms=a.flush_ms, salt_dir=a.salt_dir, host=a.host,
                  max_connections=a.max_connections, max_connections_per_ip=a.max_connections_per_ip)
+    from .salt import SaltStore
+    try:
+        SaltStore(a.salt_dir).check()
+    except (RuntimeError, OSError) as e:
+        ap.error(str(e))
     try:
         import ipaddress
         for t in a.trusted_proxy:

@@ -47,7 +47,7 @@ class SaltStore:
         os.makedirs(self.dir, mode=0o700, exist_ok=True)
         kind = fs_type(self.dir)
         if kind not in MEMORY_FS:
-            raise SystemExit(f"--salt-dir {self.dir} is on {kind or 'an unknown file system'}, not tmpfs: "
+            raise RuntimeError(f"--salt-dir {self.dir} is on {kind or 'an unknown file system'}, not tmpfs: "
                              "daily salts must never reach a disk (use /dev/shm/… or systemd RuntimeDirectory)")
 
     def _file(self, site: str, day: str) -> str:

@@ -65,6 +65,7 @@ class SQLiteStorage:
         self.reader: concurrent.futures.ThreadPoolExecutor | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.write_error: tuple[float, str] | None = None
+        self.probe: asyncio.Future | None = None
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
@@ -109,9 +110,10 @@ class SQLiteStorage:
         commit within PROBE_TIMEOUT, and no hit commit failed in the last WRITE_ERROR_HOLD s."""
         if self.executor is None:
             return "storage closed"
+        if self.probe is None or self.probe.done():  # one probe at a time, however often /healthz is asked
+            self.probe = asyncio.wrap_future(self.executor.submit(self._probe, self.wcon))
         try:
-            await asyncio.wait_for(asyncio.wrap_future(self.executor.submit(self._probe, self.wcon)),
-                                   PROBE_TIMEOUT)
+            await asyncio.wait_for(asyncio.shield(self.probe), PROBE_TIMEOUT)
         except asyncio.TimeoutError:
             return f"a write did not commit within {PROBE_TIMEOUT:g} s (database locked?)"
         except Exception as e:

@@ -99,7 +99,7 @@ class Service:
         e = {**os.environ, "COUNTER_TEST_CLOCK": "1" if test_clock else "", **(env or {})}
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=e,
                                      preexec_fn=preexec_fn)
-        self.http = httpx.Client(base_url=self.base, timeout=10)
+        self.http = httpx.Client(base_url=self.base, timeout=30)
         deadline = time.monotonic() + 20
         while True:
             try:
