@@ -119,6 +119,14 @@ class MemoryRules:
             return "network_limited"
         return ""
 
+    def unadmit(self, visitor: str, net: str, now: float) -> None:
+        """Take back a hit's rate-limit count when it was answered 503: retries of a hit
+        that could not be stored must not run into the limit and be dropped."""
+        b = rate_bucket(now)
+        for d, k in ((self.rate, (visitor, b)), (self.net_rate, (net, b))):
+            if d.get(k, 0) > 0:
+                d[k] -= 1
+
     def plan(self, hits) -> tuple[list[Outcome], dict]:
         """Decide hits [(visitor, net, path, now)] in order, against the applied state and
         the earlier hits of the same batch. Returns the outcomes and the changes to `apply`."""

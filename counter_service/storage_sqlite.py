@@ -159,6 +159,9 @@ class SQLiteStorage:
                         self.write_error = (time.monotonic(), f"{type(e).__name__}: {e}")
                 if err is None:
                     self.rules.apply(changes, max(b[4] for b in batch))
+                else:
+                    for _s, v, n, _p, t, _f in batch:
+                        self.rules.unadmit(v, n, t)
                 for b, o in zip(batch, outs):
                     f = b[-1]
                     if not f.done():
