@@ -164,13 +164,24 @@ def load(port, seconds, max_hits, conns, loaders, plist, track=False, on_start=N
 
 # --- services -----------------------------------------------------------------------------
 
-def start_service(work, port, backend, redis_url=None, workers=1, db=None, extra=()):
+def old_tree(rev: str, work: str) -> str:
+    """counter_service/ of an earlier commit, unpacked beside this one (git archive): the
+    two versions run side by side in one run, on the same machine load."""
+    dest = os.path.join(work, f"old-{rev}")
+    os.makedirs(dest, exist_ok=True)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", rev, "counter_service"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
+    return dest
+
+
+def start_service(work, port, backend, redis_url=None, workers=1, db=None, extra=(), root=ROOT, preexec_fn=None):
     cmd = [sys.executable, "-m", "counter_service", "--port", str(port), "--origin", ORIGIN,
            "--manifest", os.path.join(work, "manifest.json"), "--trusted-proxy", "127.0.0.1", "--site", "bench",
            *extra]
     cmd += ["--redis-url", redis_url, "--workers", str(workers)] if backend == "redis" else ["--db", db]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, preexec_fn=preexec_fn)
     import urllib.request
     for _ in range(300):
         try:

@@ -113,6 +113,8 @@ def test_1_2_retry_after_503_on_a_full_disk_counts_once_and_health_says_so(workd
         failed = [f"10.61.1.{i}" for i in range(20)]
         codes = [s.hit(A, t + 1, ip=ip).status_code for ip in failed]
         assert set(codes) == {503}
+        # a client retrying hard: 40 tries in one minute, none may use up its rate limit
+        assert {s.hit(A, t + 1, ip=failed[0]).status_code for _ in range(40)} == {503}
         h = s.http.get("/healthz")  # 2: health reflects that hits cannot be stored
         assert h.status_code == 503 and h.json()["status"] == "error", h.text
         assert any("storage" in p for p in h.json()["problems"])
