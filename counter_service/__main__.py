@@ -53,7 +53,8 @@ def serve(argv) -> int:
     ap.add_argument("--max-connections-per-ip", type=int, default=0, metavar="N",
                     help="open connections from one peer address, trusted proxies exempt (default min(64, max/4))")
     ap.add_argument("--test-clock", action="store_true",
-                    help=f"TESTS ONLY: honour the X-Test-Now request header (also needs {clock.ENV}=1 and a loopback --host)")
+                    help=f"TESTS ONLY: honour the X-Test-Now request header "
+                         f"(also needs {clock.ENV}=1 and a loopback --host)")
     a = ap.parse_args(argv)
     if a.test_clock and clock.allowed(a.host):
         ap.error(clock.allowed(a.host))

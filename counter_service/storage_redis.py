@@ -2,7 +2,8 @@
 
 Every key that holds a visitor or network id expires (at most 61 minutes after the
 last hit), and the daily salt is not in Redis at all (`salt.SaltStore`), so neither
-Redis nor its AOF/RDB can link a count to an IP. Every key of a site carries the hash tag `{site}`, so all of a site's keys live in
+Redis nor its AOF/RDB can link a count to an IP. Every key of a site carries the hash
+tag `{site}`, so all of a site's keys live in
 one cluster slot and the Lua script below may touch them atomically. The script
 applies the same rules as `rules.MemoryRules`; time comes from the caller (the
 injectable clock), and TTLs only garbage-collect keys, they never decide a rule.

@@ -148,7 +148,7 @@ class SQLiteStorage:
                 batch, self.pending = self.pending, []
                 outs, changes = self.rules.plan([(v, n, p, t) for _s, v, n, p, t, _f in batch])
                 rows = [(b[0], rules.day_key(b[4]), b[3], o.new_visit, o.new_view)
-                        for b, o in zip(batch, outs) if o.counted and (o.new_visit or o.new_view)]
+                        for b, o in zip(batch, outs, strict=True) if o.counted and (o.new_visit or o.new_view)]
                 err = None
                 if rows:
                     try:
@@ -162,7 +162,7 @@ class SQLiteStorage:
                 else:
                     for _s, v, n, _p, t, _f in batch:
                         self.rules.unadmit(v, n, t)
-                for b, o in zip(batch, outs):
+                for b, o in zip(batch, outs, strict=True):
                     f = b[-1]
                     if not f.done():
                         f.set_exception(err) if err else f.set_result(o)

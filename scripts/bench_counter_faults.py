@@ -215,7 +215,8 @@ def main(argv=None) -> int:
     time.sleep(0.3)
     print(f"# {uptime()}")
     print(f"# {a.visitors} visitors per case, each to its own path, {a.threads} client threads\n")
-    print(f"{'case':<16} {'backend':<7} {'sent':>6} {'503':>6} {'acked':>6} {'stored':>6} {'lost':>5} {'twice':>5}  note")
+    print(f"{'case':<16} {'backend':<7} {'sent':>6} {'503':>6} {'acked':>6} {'stored':>6} {'lost':>5} "
+          f"{'twice':>5}  note")
     bad = 0
     try:
         for case in cases:

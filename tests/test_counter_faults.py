@@ -256,13 +256,13 @@ def _closed_by_server(s: socket.socket, within: float) -> bool:
 def test_4_slowloris_is_timed_out_and_served_clients_keep_being_served(workdir, tmp_path):
     s = Service(workdir, workdir / "manifest.json", "sqlite", db=tmp_path / "c.sqlite3",
                 preexec_fn=_limit_files(128))
-    served = s.http  # a keep-alive client (the trusted proxy address) connected before the attack
+    # s.http: a keep-alive client (the trusted proxy address) connected before the attack
     t = at(2060, 5, 1, 9, 0)
     attackers, many = [], []
     try:
         assert s.hit(A, t, ip="10.64.0.1").status_code == 204  # (keep-alive idles out after 5 s: stay busy)
         # 130 connections that never finish a request, from one address, as in the report
-        for i in range(130):
+        for _ in range(130):
             try:
                 attackers.append(_idle_socket("127.0.0.2", s.port, b"POST /v1/hit HTTP/1.1\r\nHost: x\r\n"))
             except OSError:
