@@ -22,6 +22,7 @@ import pytest
 from counter_helpers import ORIGIN, ROOT, UA, RedisServer, Service, at, free_port, redis_server  # noqa: F401
 from counter_service import rules
 from counter_service.salt import SaltStore
+from scripts.bench_counter_faults import fill
 
 A = "/2024/03/thu-hoach-che.html"
 B = "/2024/04/dan-van.html"
@@ -67,19 +68,6 @@ def small_tmpfs(tmp_path):
     subprocess.run(["umount", "-l", str(d)], check=False)
 
 
-def fill(directory: Path) -> Path:
-    """Fill the file system of `directory` to the last byte."""
-    f = directory / "filler"
-    with open(f, "wb", buffering=0) as fh:
-        for size in (65536, 512, 1):
-            try:
-                while True:
-                    fh.write(b"\0" * size)
-            except OSError:
-                pass
-    return f
-
-
 def totals(s: Service, t: float, *paths) -> tuple:
     c = s.counts(t, *paths)
     return c["total"], c["today"], c["online"], tuple(c["views"][p] for p in paths)
@@ -118,7 +106,7 @@ def test_1_2_retry_after_503_on_a_full_disk_counts_once_and_health_says_so(workd
         h = s.http.get("/healthz")  # 2: health reflects that hits cannot be stored
         assert h.status_code == 503 and h.json()["status"] == "error", h.text
         assert any("storage" in p for p in h.json()["problems"])
-        filler.unlink()
+        os.unlink(filler)
         assert [s.hit(A, t + 2, ip=ip).status_code for ip in failed] == [204] * 20  # retries
         assert [s.hit(A, t + 3, ip=ip).status_code for ip in failed] == [204] * 20  # and again: deduplicated
         assert totals(s, t + 4, A) == (21, 21, 21, (21,))
