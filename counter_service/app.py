@@ -72,19 +72,19 @@ class _ASGI:
 _EXTRA_BOTS = re.compile(r"node|mozilla/\d\.\d(\s*\(compatible\))?|[^/]*", re.I)
 # crawlerdetect reads these headers too (its getUaHttpHeaders, without the HTTP_ prefix)
 _UA_HEADERS = tuple(h[5:].lower().replace("_", "-") for h in _crawler.getUaHttpHeaders())
+_OTHER_UA_HEADERS = frozenset(_UA_HEADERS) - {"user-agent"}
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_bot(ua_headers: str, ua: str) -> bool:
-    return not ua or bool(_EXTRA_BOTS.fullmatch(ua.strip())) or _crawler.isCrawler(ua_headers)
+def _is_bot(ua: str, ua_headers: str = "") -> bool:
+    return not ua or bool(_EXTRA_BOTS.fullmatch(ua.strip())) or _crawler.isCrawler(ua_headers or ua)
 
 
 def is_bot(ua: str, headers=None) -> bool:
     """crawlerdetect's full rules (every header it reads, Sec-CH-UA included) plus _EXTRA_BOTS."""
-    if headers is None:
-        return _is_bot(ua, ua)
-    parts = [headers[h] for h in _UA_HEADERS if h in headers]
-    return _is_bot(" ".join(parts) + (" " if parts else ""), ua)
+    if headers is None or _OTHER_UA_HEADERS.isdisjoint(headers):
+        return _is_bot(ua)
+    return _is_bot(ua, " ".join(headers[h] for h in _UA_HEADERS if h in headers) + " ")
 
 
 def is_prefetch(headers) -> bool:

@@ -76,13 +76,30 @@ def _trusted(ip: str, nets) -> bool:
     return any(a in n for n in nets)
 
 
+def _sweep(loop, connections) -> None:
+    """Once a second: abort connections past their deadline. A deadline is a float set
+    per request (cheaper than a timer per request on the hot path)."""
+    now = loop.time()
+    for c in list(connections):
+        d = getattr(c, "_deadline", None)
+        if d is not None and now > d and not c.transport.is_closing():
+            stats["timed_out"] += 1
+            c.transport.abort()
+    loop.call_later(1.0, _sweep, loop, connections)
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    _sweeping: set = set()  # ids of the connection sets (one per server) a sweep runs for
+
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         lim = limits()
-        self._timer = None
         self._in_head = True
         self._head = 0
+        self._deadline = self.loop.time() + HEADER_TIMEOUT
+        if id(self.connections) not in self._sweeping:
+            self._sweeping.add(id(self.connections))
+            self.loop.call_later(1.0, _sweep, self.loop, self.connections)
         ip = self.client[0] if self.client else ""
         self._ip = None if _trusted(ip, lim["nets"]) else ip
         if self._ip is not None:
@@ -91,11 +108,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 self._ip is not None and _per_ip[ip] > lim["per_ip"]):
             stats["refused_connections"] += 1
             transport.abort()
-            return
-        self._arm(HEADER_TIMEOUT)
 
     def connection_lost(self, exc) -> None:
-        self._cancel()
+        self._deadline = None
         if self._ip is not None:
             _per_ip[self._ip] -= 1
             if _per_ip[self._ip] <= 0:
@@ -103,56 +118,39 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._ip = None
         super().connection_lost(exc)
 
-    # -- timers ------------------------------------------------------------------------
-    def _arm(self, seconds: float) -> None:
-        self._cancel()
-        self._timer = self.loop.call_later(seconds, self._expire)
-
-    def _cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
-    def _expire(self) -> None:
-        self._timer = None
-        if not self.transport.is_closing():
-            stats["timed_out"] += 1
-            self.transport.abort()
-
     # -- header size --------------------------------------------------------------------
     def _too_large(self) -> None:
         stats["header_too_large"] += 1
-        self._cancel()
+        self._deadline = None
         self.transport.write(_RESPONSE_431)
         self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        if self.transport.is_closing():
-            return
         if self._in_head:
+            if self.transport.is_closing():
+                return
             self._head += len(data)
             if self._head > MAX_HEAD + HEAD_SLACK:
                 return self._too_large()
-        super().data_received(data)
-        if self._in_head and self._head > MAX_HEAD and not self.transport.is_closing():
-            self._too_large()
+            super().data_received(data)
+            if self._in_head and self._head > MAX_HEAD and not self.transport.is_closing():
+                self._too_large()
+        else:
+            super().data_received(data)
 
-    # -- parser callbacks -------------------------------------------------------------------
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        if self._timer is None:
-            self._arm(HEADER_TIMEOUT)
-
+    # -- parser callbacks: the deadline of the part of the request being read ---------------
     def on_headers_complete(self) -> None:
         self._in_head = False
-        self._arm(BODY_TIMEOUT)
+        self._deadline = self.loop.time() + BODY_TIMEOUT
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
-        self._cancel()
+        self._deadline = None  # the app's own time is not limited here
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
+        # idle keep-alive is uvicorn's timeout_keep_alive; then the next headers get HEADER_TIMEOUT
         self._in_head = True
         self._head = 0
+        self._deadline = self.loop.time() + self.timeout_keep_alive + HEADER_TIMEOUT
         super().on_response_complete()

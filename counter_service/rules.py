@@ -108,11 +108,10 @@ class MemoryRules:
 
     def admit(self, visitor: str, net: str, now: float) -> str:
         """Rate limits, counted for every hit as it arrives: '' or the drop reason."""
-        b = rate_bucket(now)
-        n = self.rate.get((visitor, b), 0) + 1
-        self.rate[(visitor, b)] = n
-        m = self.net_rate.get((net, b), 0) + 1
-        self.net_rate[(net, b)] = m
+        b = int(now // RATE_PERIOD)
+        k, kn = (visitor, b), (net, b)
+        n = self.rate[k] = self.rate.get(k, 0) + 1
+        m = self.net_rate[kn] = self.net_rate.get(kn, 0) + 1
         if n > RATE_LIMIT:
             return "rate_limited"
         if m > NET_RATE_LIMIT:
@@ -131,26 +130,26 @@ class MemoryRules:
         """Decide hits [(visitor, net, path, now)] in order, against the applied state and
         the earlier hits of the same batch. Returns the outcomes and the changes to `apply`."""
         visits, views, seen, netv = {}, {}, {}, {}
+        base_visits, base_views, base_netv = self.visits, self.views, self.net_visits
         outs = []
         for visitor, net, path, now in hits:
-            out = Outcome(True)
-            start = visits.get(visitor, self.visits.get(visitor))
-            if start is None or now - start >= VISIT_WINDOW:
-                nk = (net, visit_bucket(now))
-                nv = netv.get(nk, self.net_visits.get(nk, 0))
+            start = visits.get(visitor) or base_visits.get(visitor)
+            new_visit = start is None or now - start >= VISIT_WINDOW
+            if new_visit:
+                nk = (net, int(now // NET_VISIT_PERIOD))
+                nv = netv.get(nk) or base_netv.get(nk, 0)
                 if nv >= NET_VISIT_LIMIT:
                     outs.append(Outcome(False, "network_limited"))
                     continue
                 netv[nk] = nv + 1
                 visits[visitor] = now
-                out.new_visit = True
             key = (visitor, path)
-            seen_at = views.get(key, self.views.get(key))
-            if seen_at is None or now - seen_at >= VIEW_WINDOW:
+            seen_at = views.get(key) or base_views.get(key)
+            new_view = seen_at is None or now - seen_at >= VIEW_WINDOW
+            if new_view:
                 views[key] = now
-                out.new_view = True
-            seen[visitor] = max(now, seen.get(visitor, now))
-            outs.append(out)
+            seen[visitor] = now
+            outs.append(Outcome(True, "", new_visit, new_view))
         return outs, {"visits": visits, "views": views, "seen": seen, "net_visits": netv}
 
     def apply(self, changes: dict, now: float) -> None:
@@ -158,10 +157,7 @@ class MemoryRules:
         self.visits.update(changes["visits"])
         self.views.update(changes["views"])
         self.net_visits.update(changes["net_visits"])
-        for v, t in changes["seen"].items():
-            if t > self.seen.get(v, float("-inf")):
-                self.seen[v] = t
-        self._online = (None, 0)
+        self.seen.update(changes["seen"])
         if now - self._last_prune > 60:
             self.prune(now)
 

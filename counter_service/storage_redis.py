@@ -20,42 +20,51 @@ from redis.exceptions import NoScriptError
 
 from . import rules
 
-HIT_LUA = """
+HIT_LUA_TEMPLATE = """
 local now = tonumber(ARGV[1])
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], 120) end
 local m = redis.call('INCR', KEYS[10])
 if m == 1 then redis.call('EXPIRE', KEYS[10], 120) end
-if n > tonumber(ARGV[4]) then return {0, 1, 0} end
-if m > tonumber(ARGV[9]) then return {0, 2, 0} end
+if n > {RATE_LIMIT} then return {0, 1, 0} end
+if m > {NET_RATE_LIMIT} then return {0, 2, 0} end
 local new_visit, new_view = 0, 0
 local v = redis.call('GET', KEYS[3])
-if (not v) or now - tonumber(v) >= tonumber(ARGV[5]) then
+if (not v) or now - tonumber(v) >= {VISIT_WINDOW} then
   local nv = tonumber(redis.call('GET', KEYS[11]) or '0')
-  if nv >= tonumber(ARGV[10]) then return {0, 2, 0} end
-  redis.call('SET', KEYS[11], nv + 1, 'EX', tonumber(ARGV[11]))
-  redis.call('SET', KEYS[3], ARGV[1], 'EX', tonumber(ARGV[5]) + 60)
+  if nv >= {NET_VISIT_LIMIT} then return {0, 2, 0} end
+  redis.call('SET', KEYS[11], nv + 1, 'EX', {NET_VISIT_TTL})
+  redis.call('SET', KEYS[3], ARGV[1], 'EX', {VISIT_TTL})
   redis.call('INCR', KEYS[5])
   redis.call('INCR', KEYS[6])
   redis.call('INCR', KEYS[7])
   new_visit = 1
 end
 redis.call('ZADD', KEYS[2], now, ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ARGV[7]) - 3600))
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - {ONLINE_KEEP}))
 -- ids leave `online` with the key itself when traffic stops
-redis.call('EXPIRE', KEYS[2], tonumber(ARGV[7]) + 3600)
+redis.call('EXPIRE', KEYS[2], {ONLINE_KEEP})
 local p = redis.call('GET', KEYS[4])
-if (not p) or now - tonumber(p) >= tonumber(ARGV[6]) then
-  redis.call('SET', KEYS[4], ARGV[1], 'EX', tonumber(ARGV[6]) + 60)
+if (not p) or now - tonumber(p) >= {VIEW_WINDOW} then
+  redis.call('SET', KEYS[4], ARGV[1], 'EX', {VIEW_TTL})
   redis.call('HINCRBY', KEYS[8], ARGV[3], 1)
   redis.call('ZINCRBY', KEYS[9], 1, ARGV[3])
-  redis.call('EXPIRE', KEYS[9], tonumber(ARGV[8]))
+  redis.call('EXPIRE', KEYS[9], {DAY_VIEWS_KEEP})
   new_view = 1
 end
 return {1, new_visit, new_view}
 """
 
 DAY_VIEWS_KEEP = 40 * 86400  # /v1/top looks back at most 31 days
+# The rules' constants are written into the script: each call sends only now, visitor, path.
+_CONSTANTS = dict(
+    RATE_LIMIT=rules.RATE_LIMIT, NET_RATE_LIMIT=rules.NET_RATE_LIMIT, NET_VISIT_LIMIT=rules.NET_VISIT_LIMIT,
+    NET_VISIT_TTL=rules.NET_VISIT_PERIOD + 60, VISIT_WINDOW=rules.VISIT_WINDOW, VISIT_TTL=rules.VISIT_WINDOW + 60,
+    VIEW_WINDOW=rules.VIEW_WINDOW, VIEW_TTL=rules.VIEW_WINDOW + 60, ONLINE_KEEP=rules.ONLINE_WINDOW + 3600,
+    DAY_VIEWS_KEEP=DAY_VIEWS_KEEP)
+HIT_LUA = HIT_LUA_TEMPLATE
+for _k, _v in _CONSTANTS.items():
+    HIT_LUA = HIT_LUA.replace("{" + _k + "}", str(_v))
 
 
 class RedisStorage:
@@ -121,9 +130,7 @@ class RedisStorage:
             self.k(site, "rn", net, str(rules.rate_bucket(now))),
             self.k(site, "nv", net, str(rules.visit_bucket(now))),
         ]
-        args = [f"{now:.3f}", visitor, path, rules.RATE_LIMIT, rules.VISIT_WINDOW,
-                rules.VIEW_WINDOW, rules.ONLINE_WINDOW, DAY_VIEWS_KEEP,
-                rules.NET_RATE_LIMIT, rules.NET_VISIT_LIMIT, rules.NET_VISIT_PERIOD + 60]
+        args = [f"{now:.3f}", visitor, path]
         fut = asyncio.get_running_loop().create_future()
         self.pending.append((keys, args, fut))
         if not self.flushing:
