@@ -32,8 +32,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from scripts.bench_counter import (ROOT, free_port, load, old_tree, paths, pct, start_service, stop,  # noqa: E402
-                                   uptime)
+from scripts.bench_counter import ROOT, free_port, load, old_tree, paths, pct, start_service, stop, uptime  # noqa: E402
 
 
 def _slowloris(port, n, seconds, out):
@@ -42,7 +41,7 @@ def _slowloris(port, n, seconds, out):
         while time.monotonic() < deadline:
             try:
                 r, w = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port, local_addr=(src, 0)), 5)
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 st["connect_failed"] += 1
                 await asyncio.sleep(0.5)
                 continue
@@ -56,7 +55,7 @@ def _slowloris(port, n, seconds, out):
                         if not data:
                             st["closed_by_server"] += 1
                             break
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         w.write(b"X-a: b\r\n")
             except OSError:
                 st["closed_by_server"] += 1

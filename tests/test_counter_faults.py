@@ -18,8 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from counter_helpers import ORIGIN, ROOT, UA, RedisServer, Service, at, free_port, redis_server  # noqa: F401
+
 from counter_service import rules
 from counter_service.salt import SaltStore
 from scripts.bench_counter_faults import fill
@@ -237,7 +237,7 @@ def _closed_by_server(s: socket.socket, within: float) -> bool:
         return s.recv(100) == b""
     except ConnectionResetError:
         return True
-    except socket.timeout:
+    except TimeoutError:
         return False
 
 
