@@ -56,6 +56,7 @@ return {1, new_visit, new_view}
 """
 
 DAY_VIEWS_KEEP = 40 * 86400  # /v1/top looks back at most 31 days
+CLOSE_WAIT = 15.0  # seconds close() waits for queued hits (systemd's TimeoutStopSec is 30)
 # The rules' constants are written into the script: each call sends only now, visitor, path.
 _CONSTANTS = dict(
     RATE_LIMIT=rules.RATE_LIMIT, NET_RATE_LIMIT=rules.NET_RATE_LIMIT, NET_VISIT_LIMIT=rules.NET_VISIT_LIMIT,
@@ -89,8 +90,19 @@ class RedisStorage:
         self.flushing = False
 
     async def close(self) -> None:
-        while self.pending or self.flushing:  # SIGTERM: answer every hit already taken
+        """SIGTERM: answer every hit already taken (restarting the flush if hits wait
+        without one), for at most CLOSE_WAIT seconds; then unanswered hits get an error."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLOSE_WAIT
+        while (self.pending or self.flushing) and loop.time() < deadline:
+            if self.pending and not self.flushing:
+                self.flushing = True
+                loop.create_task(self._flush())
             await asyncio.sleep(0.005)
+        for _k, _a, f in self.pending:
+            if not f.done():
+                f.set_exception(ConnectionError("service stopping"))
+        self.pending = []
         if self.r is not None:
             await self.r.aclose()
             self.r = None
