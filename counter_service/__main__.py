@@ -2,7 +2,8 @@
 
   python -m counter_service [--host H] [--port P] [--db PATH | --redis-url URL]
       --origin URL [--origin URL ...] --manifest PATH_OR_URL [--trusted-proxy IP ...]
-      [--site NAME] [--workers N] [--flush-ms MS] [--test-clock]
+      [--site NAME] [--workers N] [--flush-ms MS] [--salt-dir DIR]
+      [--max-connections N] [--max-connections-per-ip N] [--test-clock]
   python -m counter_service import [--db PATH | --redis-url URL] --site NAME
       [--total N] [--month YYYY-MM=N ...]
 """
@@ -17,6 +18,7 @@ import os
 import re
 import sys
 
+from . import clock
 from .app import Config, create_app
 
 DEFAULT_DB = os.path.join("var", "counter.sqlite3")
@@ -43,16 +45,34 @@ def serve(argv) -> int:
     ap.add_argument("--workers", type=int, default=1, help="processes (Redis backend only)")
     ap.add_argument("--flush-ms", type=float, default=0.0,
                     help="SQLite: wait up to this long (≤ 100 ms) to batch more hits per commit")
+    ap.add_argument("--salt-dir", metavar="DIR",
+                    help="memory file system folder for the daily salts, shared by the processes of this machine "
+                         "(default $RUNTIME_DIRECTORY or /dev/shm/portal-counter-UID); must be tmpfs")
+    ap.add_argument("--max-connections", type=int, default=0, metavar="N",
+                    help="open connections per process (default: open-file limit - 64, at most 4096)")
+    ap.add_argument("--max-connections-per-ip", type=int, default=0, metavar="N",
+                    help="open connections from one peer address, trusted proxies exempt (default min(64, max/4))")
     ap.add_argument("--test-clock", action="store_true",
-                    help="TESTS ONLY: honour the X-Test-Now request header")
+                    help=f"TESTS ONLY: honour the X-Test-Now request header "
+                         f"(also needs {clock.ENV}=1 and a loopback --host)")
     a = ap.parse_args(argv)
+    if a.test_clock and clock.allowed(a.host):
+        ap.error(clock.allowed(a.host))
+    if a.max_connections < 0 or a.max_connections_per_ip < 0:
+        ap.error("--max-connections and --max-connections-per-ip must be ≥ 0")
     if a.workers > 1 and not a.redis_url:
         ap.error("--workers > 1 needs --redis-url (SQLite state lives in one process)")
     if not 0 <= a.flush_ms <= 100:
         ap.error("--flush-ms must be between 0 and 100")
     cfg = Config(origins=a.origin, site=a.site, db=None if a.redis_url else (a.db or DEFAULT_DB),
                  redis_url=a.redis_url, manifest=a.manifest, trusted_proxies=a.trusted_proxy,
-                 test_clock=a.test_clock, flush_ms=a.flush_ms)
+                 test_clock=a.test_clock, flush_ms=a.flush_ms, salt_dir=a.salt_dir, host=a.host,
+                 max_connections=a.max_connections, max_connections_per_ip=a.max_connections_per_ip)
+    from .salt import SaltStore
+    try:
+        SaltStore(a.salt_dir).check()
+    except (RuntimeError, OSError) as e:
+        ap.error(str(e))
     try:
         import ipaddress
         for t in a.trusted_proxy:
@@ -62,20 +82,21 @@ def serve(argv) -> int:
 
     import uvicorn
 
+    from . import guard
+
     extra = {}
     try:
         import uvloop  # noqa: F401
         extra["loop"] = "uvloop"
     except ImportError:
         pass
-    try:
-        import httptools  # noqa: F401
-        extra["http"] = "httptools"
-    except ImportError:
-        pass
+    # Header size, read timeouts and connection caps (guard.py); the workers inherit the limits.
+    guard.configure(guard.limits_for(a.max_connections, a.max_connections_per_ip, a.trusted_proxy,
+                                     guard.raise_fd_limit()))
     common = dict(host=a.host, port=a.port, access_log=False,  # access logs would hold IPs
                   timeout_graceful_shutdown=10, log_level="warning", server_header=False,
-                  forwarded_allow_ips="", proxy_headers=False, **extra)
+                  forwarded_allow_ips="", proxy_headers=False, http=guard.GuardedHttpToolsProtocol,
+                  timeout_keep_alive=5, backlog=512, **extra)
     if a.workers > 1:
         os.environ["COUNTER_SERVICE_CONFIG"] = json.dumps(dataclasses.asdict(cfg))
         uvicorn.run("counter_service.app:app_from_env", factory=True, workers=a.workers, **common)

@@ -18,8 +18,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import identity, rules
-from .clock import Clock
+from .clock import BadTestTime, Clock
 from .manifest import Manifest, normalize
+from .salt import SaltStore
 
 log = logging.getLogger("counter_service")
 
@@ -40,6 +41,10 @@ class Config:
     trusted_proxies: list[str] = field(default_factory=list)
     test_clock: bool = False
     flush_ms: float = 0.0
+    salt_dir: str | None = None
+    host: str = "127.0.0.1"
+    max_connections: int = 0        # 0: derived from the open-file limit (guard.py)
+    max_connections_per_ip: int = 0
 
     def __post_init__(self):
         self.origins = [o.rstrip("/") for o in self.origins]
@@ -61,14 +66,31 @@ class _ASGI:
         await self.fn(scope, receive, send)
 
 
+# What crawlerdetect's rules miss, seen counted in the wild or in tests (docs/counter.md):
+# Node's fetch ("node"), a bare "Mozilla/5.0" (scripts that fake a browser lazily), and any
+# user agent without a product/version token ("x"); real browsers always send one.
+_EXTRA_BOTS = re.compile(r"node|mozilla/\d\.\d(\s*\(compatible\))?|[^/]*", re.I)
+# crawlerdetect reads these headers too (its getUaHttpHeaders, without the HTTP_ prefix)
+_UA_HEADERS = tuple(h[5:].lower().replace("_", "-") for h in _crawler.getUaHttpHeaders())
+_OTHER_UA_HEADERS = frozenset(_UA_HEADERS) - {"user-agent"}
+
+
 @functools.lru_cache(maxsize=4096)
-def is_bot(ua: str) -> bool:
-    return not ua or _crawler.isCrawler(ua)
+def _is_bot(ua: str, ua_headers: str = "") -> bool:
+    return not ua or bool(_EXTRA_BOTS.fullmatch(ua.strip())) or _crawler.isCrawler(ua_headers or ua)
+
+
+def is_bot(ua: str, headers=None) -> bool:
+    """crawlerdetect's full rules (every header it reads, Sec-CH-UA included) plus _EXTRA_BOTS."""
+    if headers is None or _OTHER_UA_HEADERS.isdisjoint(headers):
+        return _is_bot(ua)
+    return _is_bot(ua, " ".join(headers[h] for h in _UA_HEADERS if h in headers) + " ")
 
 
 def is_prefetch(headers) -> bool:
-    purpose = (headers.get("sec-purpose") or headers.get("purpose") or "").lower()
-    return "prefetch" in purpose or "prerender" in purpose or \
+    """Prefetch, prerender, and link previews (Safari and chat apps send X-Purpose: preview)."""
+    purpose = (headers.get("sec-purpose") or headers.get("purpose") or headers.get("x-purpose") or "").lower()
+    return "prefetch" in purpose or "prerender" in purpose or "preview" in purpose or \
         (headers.get("x-moz") or "").lower() == "prefetch"
 
 
@@ -118,6 +140,8 @@ def make_storage(cfg: Config):
 
 def create_app(cfg: Config) -> "HitFastPath":
     storage = make_storage(cfg)
+    salts = SaltStore(cfg.salt_dir)
+    salt_cache: dict = {}
     manifest = Manifest(cfg.manifest)
     clock = Clock(cfg.test_clock)
     client_ip = identity.ClientIP(cfg.trusted_proxies)
@@ -183,17 +207,21 @@ def create_app(cfg: Config) -> "HitFastPath":
         if is_prefetch(headers):
             return await drop(send, "prefetch", origin)
         ua = headers.get("user-agent", "")
-        if is_bot(ua):
+        if is_bot(ua, headers):
             return await drop(send, "bot", origin)
         path = normalize(raw)
         if path not in manifest:
             return await drop(send, "path", origin)
-        now = clock.now(headers)
+        try:
+            now = clock.now(headers)
+        except BadTestTime as e:
+            return await reject(send, "json", 400, str(e), origin)
         peer = scope.get("client")
         ip = client_ip(peer[0] if peer else "", headers.get("x-forwarded-for"))
         try:
-            visitor = identity.visitor_id(await storage.salt(site, now), site, ip, ua)
-            out = await storage.hit(site, visitor, path, now)
+            salt = await day_salt(now)
+            visitor = identity.visitor_id(salt, site, ip, ua)
+            out = await storage.hit(site, visitor, identity.network_id(salt, site, ip), path, now)
         except Exception:
             log.exception("storage failed")
             metrics.errors += 1
@@ -205,14 +233,34 @@ def create_app(cfg: Config) -> "HitFastPath":
         metrics.views += out.new_view
         await respond(send, 204, origin)
 
+    async def day_salt(now: float) -> bytes:
+        day = rules.day_key(now)
+        s = salt_cache.get(day)
+        if s is None:
+            s = await asyncio.to_thread(salts.get, site, day)  # file I/O: never on the loop
+            await asyncio.to_thread(salts.purge, now)
+            for d in [d for d in salt_cache if d < rules.yesterday_key(now)]:
+                del salt_cache[d]
+            salt_cache[day] = s
+        return s
+
+    def request_now(request: Request):
+        try:
+            return clock.now(request.headers)
+        except BadTestTime as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+
     async def counts(request: Request) -> Response:
         paths = [normalize(p) for p in request.query_params.getlist("path")]
         if len(paths) > MAX_COUNT_PATHS or any(len(p) > MAX_PATH for p in paths):
             return JSONResponse({"error": f"at most {MAX_COUNT_PATHS} paths of ≤ {MAX_PATH} characters"},
                                 status_code=400)
         paths = list(dict.fromkeys(paths))
+        now = request_now(request)
+        if isinstance(now, Response):
+            return now
         try:
-            data = await storage.counts(site, paths, clock.now(request.headers))
+            data = await storage.counts(site, paths, now)
         except Exception:
             log.exception("storage failed")
             return JSONResponse({"error": "storage unavailable"}, status_code=503)
@@ -229,7 +277,9 @@ def create_app(cfg: Config) -> "HitFastPath":
         if not (1 <= days <= 31 and 1 <= limit <= 100):
             return JSONResponse({"error": "1 ≤ days ≤ 31, 1 ≤ limit ≤ 100"}, status_code=400)
         kind = q.get("kind", "article")
-        now = clock.now(request.headers)
+        now = request_now(request)
+        if isinstance(now, Response):
+            return now
         key = (days, rules.day_key(now))
         cached = top_cache.get(key)
         if cached is None or cached[0] < asyncio.get_running_loop().time() - 30 or cfg.test_clock:
@@ -251,15 +301,24 @@ def create_app(cfg: Config) -> "HitFastPath":
             request.headers.get("origin"), {"Cache-Control": "public, max-age=60"}))
 
     async def healthz(request: Request) -> Response:
+        """200 only if a hit can be stored (a probe write commits) and counted (the
+        manifest lists paths); 503 with the reasons otherwise."""
+        problems = []
         try:
-            ok = await storage.ping()
+            why = await storage.ping()
         except Exception as e:
-            return JSONResponse({"status": "error", "storage": str(e)}, status_code=503)
-        body = {"status": "ok" if ok else "error", "backend": storage.name,
+            why = f"{type(e).__name__}: {e}"
+        if why:
+            problems.append(f"storage: {why}")
+        if not manifest.paths:
+            problems.append("manifest: no paths, nothing would be counted")
+        body = {"status": "error" if problems else "ok", "backend": storage.name,
                 "manifest_paths": len(manifest.paths)}
+        if problems:
+            body["problems"] = problems
         if manifest.error:
             body["manifest_error"] = manifest.error
-        return JSONResponse(body, status_code=200 if ok else 503)
+        return JSONResponse(body, status_code=503 if problems else 200)
 
     async def metrics_route(request: Request) -> Response:
         return PlainTextResponse(metrics.render(storage.name),
@@ -271,11 +330,13 @@ def create_app(cfg: Config) -> "HitFastPath":
             try:
                 await asyncio.to_thread(manifest.reload)
                 await storage.housekeep(clock.now(), site)
+                await asyncio.to_thread(salts.purge, clock.now())
             except Exception:
                 log.exception("housekeeping failed")
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        await asyncio.to_thread(salts.check)
         await storage.start()
         task = asyncio.create_task(background())
         try:
@@ -294,7 +355,8 @@ def create_app(cfg: Config) -> "HitFastPath":
         Route("/metrics", metrics_route, methods=["GET"]),
     ], lifespan=lifespan)
     from . import reader  # ratings and comments (issue 16): routes and lifespan of their own
-    reader.attach(app, cfg, storage=storage, manifest=manifest, clock=clock, client_ip=client_ip)
+    reader.attach(app, cfg, storage=storage, manifest=manifest, clock=clock, client_ip=client_ip,
+                  day_salt=day_salt)
     app.state.storage = storage
     app.state.metrics = metrics
     app.state.config = cfg

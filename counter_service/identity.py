@@ -51,3 +51,24 @@ class ClientIP:
             if not self.trusted(hop):
                 return str(hop)
         return peer
+
+
+@functools.lru_cache(maxsize=4096)
+def network(ip: str) -> str:
+    """The network a per-network cap keys on: an IPv4 address, or an IPv6 /64 (one
+    subscriber's prefix: an IPv6 client can rotate through its /64 at will)."""
+    a = _ip(ip)
+    if a is None:
+        return ip
+    if a.version == 6:
+        if a.ipv4_mapped:
+            return str(a.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{a}/64", strict=False))
+    return str(a)
+
+
+def network_id(salt: bytes, site: str, ip: str) -> str:
+    """Keyed hash (BLAKE2b, the daily salt as key) of the client's network: like a visitor
+    id, never the raw address; BLAKE2b's keyed mode is one pass where HMAC takes two."""
+    return "n" + hashlib.blake2b(f"{site}\0{network(ip)}".encode("utf-8", "surrogatepass"),
+                                 key=salt, digest_size=16).hexdigest()

@@ -13,18 +13,12 @@ import logging
 import os
 import time
 import urllib.request
-from urllib.parse import unquote
+from .contract import MANIFEST_VERSION
+from .contract import canonical_path as normalize
 
 log = logging.getLogger("counter_service")
 
-
-def normalize(path: str) -> str:
-    """Canonical form used for both the manifest and hits: decoded, no query, no index.html."""
-    path = path.split("#", 1)[0].split("?", 1)[0]
-    path = unquote(path)
-    if path.endswith("/index.html"):
-        path = path[: -len("index.html")]
-    return path
+__all__ = ["Manifest", "normalize"]
 
 
 class Manifest:
@@ -58,6 +52,8 @@ class Manifest:
                 with open(self.source, encoding="utf-8") as fh:
                     data = json.load(fh)
                 self._mtime = mtime
+            if data.get("version") != MANIFEST_VERSION:
+                raise ValueError(f"manifest version {data.get('version')!r}, this service reads {MANIFEST_VERSION}")
             paths = data["paths"]
             if isinstance(paths, list):
                 paths = {p: {"kind": "page"} for p in paths}

@@ -67,8 +67,10 @@ class ReaderMetrics:
         self.invalid = collections.Counter()
 
 
-def attach(app, cfg, *, storage, manifest, clock, client_ip) -> None:
+def attach(app, cfg, *, storage, manifest, clock, client_ip, day_salt) -> None:
+    """``day_salt(now)``: the counter's daily salt (counter_service.salt, never stored)."""
     from .app import _CONTROL, MAX_PATH, is_bot, is_prefetch
+    from .clock import BadTestTime
     from .manifest import normalize
 
     site = cfg.site
@@ -135,16 +137,19 @@ def attach(app, cfg, *, storage, manifest, clock, client_ip) -> None:
         if is_prefetch(h):
             return drop("prefetch", origin)
         ua = h.get("user-agent", "")
-        if is_bot(ua):
+        if is_bot(ua, h):
             return drop("bot", origin)
         path = normalize(raw)
         if not is_article(path):
             return drop("path", origin)
-        now = clock.now(h)
+        try:
+            now = clock.now(h)
+        except BadTestTime as e:
+            return bad("test_now", str(e), origin)
         peer = request.client
         ip = client_ip(peer.host if peer else "", h.get("x-forwarded-for"))
         try:
-            salt = await storage.salt(site, now)
+            salt = await day_salt(now)
             visitor = identity.visitor_id(salt, site, ip, ua)
             if not per_visitor.allow(visitor, now) or not per_network.allow(network(ip), now):
                 return drop("rate_limited", origin)

@@ -18,10 +18,16 @@ VIEW_WINDOW = 30 * 60      # a view: once per visitor and path per 30 minutes
 ONLINE_WINDOW = 5 * 60     # "Đang truy cập": distinct visitors seen in the last 5 minutes
 RATE_LIMIT = 30            # hits per visitor per minute; more are dropped
 RATE_PERIOD = 60
+# Per network (an IPv4 address, an IPv6 /64), whatever the user agent: a school or a
+# commune office behind one NAT stays under these (docs/counter.md, "Per-network cap",
+# measured by scripts/bench_counter_nat.py); one machine rotating user agents does not.
+NET_RATE_LIMIT = 600       # hits per network per minute
+NET_VISIT_LIMIT = 200      # new visits counted per network per clock hour
+NET_VISIT_PERIOD = 3600
 SALT_KEEP = 48 * 3600      # a daily salt is deleted 48 h after its day began
 
 # Reasons a well-formed hit is not counted (labels in /metrics).
-DROP_REASONS = ("origin", "path", "bot", "prefetch", "rate_limited")
+DROP_REASONS = ("origin", "path", "bot", "prefetch", "rate_limited", "network_limited")
 
 
 def local(now: float) -> dt.datetime:
@@ -68,6 +74,10 @@ def rate_bucket(now: float) -> int:
     return int(now // RATE_PERIOD)
 
 
+def visit_bucket(now: float) -> int:
+    return int(now // NET_VISIT_PERIOD)
+
+
 @dataclass
 class Outcome:
     counted: bool          # False: dropped (reason set)
@@ -80,34 +90,84 @@ class Outcome:
 class MemoryRules:
     """The rules over in-process dicts (SQLite backend: one process owns the state).
 
-    Keys hold visitor ids (HMACs), never raw IPs or user agents.
+    Keys hold visitor and network ids (HMACs), never raw IPs or user agents.
+    Nothing that a count depends on is recorded before the hit is stored: `plan`
+    decides a batch of hits against the state of stored hits, the caller commits the
+    batch, and only then `apply`s it. A batch whose commit failed leaves no trace, so
+    its retry counts exactly once. Only the rate limits (abuse control) count every
+    arriving hit, in `admit`.
     """
 
     visits: dict = field(default_factory=dict)   # visitor -> start of current visit
     views: dict = field(default_factory=dict)    # (visitor, path) -> time of counted view
-    seen: dict = field(default_factory=dict)     # visitor -> last hit (online)
+    seen: dict = field(default_factory=dict)     # visitor -> last stored hit (online)
     rate: dict = field(default_factory=dict)     # (visitor, minute bucket) -> hits
+    net_rate: dict = field(default_factory=dict)    # (network, minute bucket) -> hits
+    net_visits: dict = field(default_factory=dict)  # (network, hour bucket) -> visits counted
     _last_prune: float = 0.0
 
-    def hit(self, visitor: str, path: str, now: float) -> Outcome:
-        bucket = (visitor, rate_bucket(now))
-        n = self.rate.get(bucket, 0) + 1
-        self.rate[bucket] = n
+    def admit(self, visitor: str, net: str, now: float) -> str:
+        """Rate limits, counted for every hit as it arrives: '' or the drop reason."""
+        b = int(now // RATE_PERIOD)
+        k, kn = (visitor, b), (net, b)
+        n = self.rate[k] = self.rate.get(k, 0) + 1
+        m = self.net_rate[kn] = self.net_rate.get(kn, 0) + 1
         if n > RATE_LIMIT:
-            return Outcome(False, "rate_limited")
-        self.seen[visitor] = now
-        out = Outcome(True)
-        start = self.visits.get(visitor)
-        if start is None or now - start >= VISIT_WINDOW:
-            self.visits[visitor] = now
-            out.new_visit = True
-        key = (visitor, path)
-        seen_at = self.views.get(key)
-        if seen_at is None or now - seen_at >= VIEW_WINDOW:
-            self.views[key] = now
-            out.new_view = True
+            return "rate_limited"
+        if m > NET_RATE_LIMIT:
+            return "network_limited"
+        return ""
+
+    def unadmit(self, visitor: str, net: str, now: float) -> None:
+        """Take back a hit's rate-limit count when it was answered 503: retries of a hit
+        that could not be stored must not run into the limit and be dropped."""
+        b = rate_bucket(now)
+        for d, k in ((self.rate, (visitor, b)), (self.net_rate, (net, b))):
+            if d.get(k, 0) > 0:
+                d[k] -= 1
+
+    def plan(self, hits) -> tuple[list[Outcome], dict]:
+        """Decide hits [(visitor, net, path, now)] in order, against the applied state and
+        the earlier hits of the same batch. Returns the outcomes and the changes to `apply`."""
+        visits, views, seen, netv = {}, {}, {}, {}
+        base_visits, base_views, base_netv = self.visits, self.views, self.net_visits
+        outs = []
+        for visitor, net, path, now in hits:
+            start = visits.get(visitor) or base_visits.get(visitor)
+            new_visit = start is None or now - start >= VISIT_WINDOW
+            if new_visit:
+                nk = (net, int(now // NET_VISIT_PERIOD))
+                nv = netv.get(nk) or base_netv.get(nk, 0)
+                if nv >= NET_VISIT_LIMIT:
+                    outs.append(Outcome(False, "network_limited"))
+                    continue
+                netv[nk] = nv + 1
+                visits[visitor] = now
+            key = (visitor, path)
+            seen_at = views.get(key) or base_views.get(key)
+            new_view = seen_at is None or now - seen_at >= VIEW_WINDOW
+            if new_view:
+                views[key] = now
+            seen[visitor] = now
+            outs.append(Outcome(True, "", new_visit, new_view))
+        return outs, {"visits": visits, "views": views, "seen": seen, "net_visits": netv}
+
+    def apply(self, changes: dict, now: float) -> None:
+        """Record a planned batch once it is stored."""
+        self.visits.update(changes["visits"])
+        self.views.update(changes["views"])
+        self.net_visits.update(changes["net_visits"])
+        self.seen.update(changes["seen"])
         if now - self._last_prune > 60:
             self.prune(now)
+
+    def hit(self, visitor: str, path: str, now: float, net: str = "") -> Outcome:
+        """admit + plan + apply in one step (no storage in between): for tests of the rules."""
+        reason = self.admit(visitor, net or visitor, now)
+        if reason:
+            return Outcome(False, reason)
+        (out,), changes = self.plan([(visitor, net or visitor, path, now)])
+        self.apply(changes, now)
         return out
 
     _online: tuple = (None, 0)
@@ -128,3 +188,6 @@ class MemoryRules:
         self.seen = {k: t for k, t in self.seen.items() if now - t < ONLINE_WINDOW}
         b = rate_bucket(now)
         self.rate = {k: n for k, n in self.rate.items() if k[1] >= b - 1}
+        self.net_rate = {k: n for k, n in self.net_rate.items() if k[1] >= b - 1}
+        h = visit_bucket(now)
+        self.net_visits = {k: n for k, n in self.net_visits.items() if k[1] >= h - 1}

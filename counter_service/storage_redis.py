@@ -1,6 +1,9 @@
 """Redis backend: several service processes share one Redis (or Redis Cluster).
 
-Every key of a site carries the hash tag `{site}`, so all of a site's keys live in
+Every key that holds a visitor or network id expires (at most 61 minutes after the
+last hit), and the daily salt is not in Redis at all (`salt.SaltStore`), so neither
+Redis nor its AOF/RDB can link a count to an IP. Every key of a site carries the hash
+tag `{site}`, so all of a site's keys live in
 one cluster slot and the Lua script below may touch them atomically. The script
 applies the same rules as `rules.MemoryRules`; time comes from the caller (the
 injectable clock), and TTLs only garbage-collect keys, they never decide a rule.
@@ -10,41 +13,59 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import secrets
+import time
 
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
 
 from . import rules
 
-HIT_LUA = """
+HIT_LUA_TEMPLATE = """
 local now = tonumber(ARGV[1])
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], 120) end
-if n > tonumber(ARGV[4]) then return {0, 0, 0} end
-redis.call('ZADD', KEYS[2], now, ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ARGV[7]) - 3600))
+local m = redis.call('INCR', KEYS[10])
+if m == 1 then redis.call('EXPIRE', KEYS[10], 120) end
+if n > {RATE_LIMIT} then return {0, 1, 0} end
+if m > {NET_RATE_LIMIT} then return {0, 2, 0} end
 local new_visit, new_view = 0, 0
 local v = redis.call('GET', KEYS[3])
-if (not v) or now - tonumber(v) >= tonumber(ARGV[5]) then
-  redis.call('SET', KEYS[3], ARGV[1], 'EX', tonumber(ARGV[5]) + 60)
+if (not v) or now - tonumber(v) >= {VISIT_WINDOW} then
+  local nv = tonumber(redis.call('GET', KEYS[11]) or '0')
+  if nv >= {NET_VISIT_LIMIT} then return {0, 2, 0} end
+  redis.call('SET', KEYS[11], nv + 1, 'EX', {NET_VISIT_TTL})
+  redis.call('SET', KEYS[3], ARGV[1], 'EX', {VISIT_TTL})
   redis.call('INCR', KEYS[5])
   redis.call('INCR', KEYS[6])
   redis.call('INCR', KEYS[7])
   new_visit = 1
 end
+redis.call('ZADD', KEYS[2], now, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - {ONLINE_KEEP}))
+-- ids leave `online` with the key itself when traffic stops
+redis.call('EXPIRE', KEYS[2], {ONLINE_KEEP})
 local p = redis.call('GET', KEYS[4])
-if (not p) or now - tonumber(p) >= tonumber(ARGV[6]) then
-  redis.call('SET', KEYS[4], ARGV[1], 'EX', tonumber(ARGV[6]) + 60)
+if (not p) or now - tonumber(p) >= {VIEW_WINDOW} then
+  redis.call('SET', KEYS[4], ARGV[1], 'EX', {VIEW_TTL})
   redis.call('HINCRBY', KEYS[8], ARGV[3], 1)
   redis.call('ZINCRBY', KEYS[9], 1, ARGV[3])
-  redis.call('EXPIRE', KEYS[9], tonumber(ARGV[8]))
+  redis.call('EXPIRE', KEYS[9], {DAY_VIEWS_KEEP})
   new_view = 1
 end
 return {1, new_visit, new_view}
 """
 
 DAY_VIEWS_KEEP = 40 * 86400  # /v1/top looks back at most 31 days
+CLOSE_WAIT = 15.0  # seconds close() waits for queued hits (systemd's TimeoutStopSec is 30)
+# The rules' constants are written into the script: each call sends only now, visitor, path.
+_CONSTANTS = dict(
+    RATE_LIMIT=rules.RATE_LIMIT, NET_RATE_LIMIT=rules.NET_RATE_LIMIT, NET_VISIT_LIMIT=rules.NET_VISIT_LIMIT,
+    NET_VISIT_TTL=rules.NET_VISIT_PERIOD + 60, VISIT_WINDOW=rules.VISIT_WINDOW, VISIT_TTL=rules.VISIT_WINDOW + 60,
+    VIEW_WINDOW=rules.VIEW_WINDOW, VIEW_TTL=rules.VIEW_WINDOW + 60, ONLINE_KEEP=rules.ONLINE_WINDOW + 3600,
+    DAY_VIEWS_KEEP=DAY_VIEWS_KEEP)
+HIT_LUA = HIT_LUA_TEMPLATE
+for _k, _v in _CONSTANTS.items():
+    HIT_LUA = HIT_LUA.replace("{" + _k + "}", str(_v))
 
 
 class RedisStorage:
@@ -53,7 +74,8 @@ class RedisStorage:
     def __init__(self, url: str):
         self.url = url
         self.r: aioredis.Redis | None = None
-        self._salts: dict[tuple[str, str], bytes] = {}
+        self.write_error: tuple[float, str] | None = None
+        self._swept = False
 
     @staticmethod
     def k(site: str, *parts: str) -> str:
@@ -68,37 +90,43 @@ class RedisStorage:
         self.flushing = False
 
     async def close(self) -> None:
-        while self.pending or self.flushing:  # SIGTERM: answer every hit already taken
+        """SIGTERM: answer every hit already taken (restarting the flush if hits wait
+        without one), for at most CLOSE_WAIT seconds; then unanswered hits get an error."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLOSE_WAIT
+        while (self.pending or self.flushing) and loop.time() < deadline:
+            if self.pending and not self.flushing:
+                self.flushing = True
+                loop.create_task(self._flush())
             await asyncio.sleep(0.005)
+        for _k, _a, f in self.pending:
+            if not f.done():
+                f.set_exception(ConnectionError("service stopping"))
+        self.pending = []
         if self.r is not None:
             await self.r.aclose()
             self.r = None
 
-    async def ping(self) -> bool:
-        return bool(await self.r.ping())
-
-    async def salt(self, site: str, now: float) -> bytes:
-        day = rules.day_key(now)
-        s = self._salts.get((site, day))
-        if s is not None:
-            return s
-        key = self.k(site, "salt", day)
-        ttl = max(1, int(rules.day_start(day) + rules.SALT_KEEP - now))
-        await self.r.set(key, secrets.token_bytes(32), nx=True, ex=ttl)
-        s = await self.r.get(key)
-        self._salts = {k: v for k, v in self._salts.items() if k[1] >= rules.yesterday_key(now)}
-        self._salts[(site, day)] = s
-        await self.housekeep(now, site)
-        return s
+    async def ping(self) -> str:
+        """'' when a hit can be stored now, else why not: a probe write (Redis refuses
+        writes when its disk fails: MISCONF, AOF errors) and no failed hit in the last 30 s."""
+        try:
+            await self.r.set("c:health", f"{time.time():.0f}", ex=60)
+        except Exception as e:
+            return f"write failed: {type(e).__name__}: {e}"
+        if self.write_error and time.monotonic() - self.write_error[0] < 30:
+            return f"last hit failed: {self.write_error[1]}"
+        return ""
 
     async def housekeep(self, now: float, site: str | None = None) -> None:
-        """Delete salts 48 h after their day began (the TTL does it too, on real time)."""
-        if site is None:
-            return
-        old = rules.day_keys_back(now, 10)[2:]
-        await self.r.delete(*(self.k(site, "salt", d) for d in old))
+        """Salts of earlier versions were kept in Redis: delete any left."""
+        if site is not None and not self._swept:
+            self._swept = True
+            old = [k async for k in self.r.scan_iter(match=self.k(site, "salt", "*"))]
+            if old:
+                await self.r.delete(*old)
 
-    async def hit(self, site: str, visitor: str, path: str, now: float) -> rules.Outcome:
+    async def hit(self, site: str, visitor: str, net: str, path: str, now: float) -> rules.Outcome:
         day = rules.day_key(now)
         ph = hashlib.blake2b(path.encode(), digest_size=12).hexdigest()
         keys = [
@@ -111,9 +139,10 @@ class RedisStorage:
             self.k(site, "total"),
             self.k(site, "views"),
             self.k(site, "vd", day),
+            self.k(site, "rn", net, str(rules.rate_bucket(now))),
+            self.k(site, "nv", net, str(rules.visit_bucket(now))),
         ]
-        args = [f"{now:.3f}", visitor, path, rules.RATE_LIMIT, rules.VISIT_WINDOW,
-                rules.VIEW_WINDOW, rules.ONLINE_WINDOW, DAY_VIEWS_KEEP]
+        args = [f"{now:.3f}", visitor, path]
         fut = asyncio.get_running_loop().create_future()
         self.pending.append((keys, args, fut))
         if not self.flushing:
@@ -121,7 +150,7 @@ class RedisStorage:
             asyncio.get_running_loop().create_task(self._flush())
         ok, nv, nw = await fut
         if not ok:
-            return rules.Outcome(False, "rate_limited")
+            return rules.Outcome(False, "rate_limited" if nv == 1 else "network_limited")
         return rules.Outcome(True, new_visit=bool(nv), new_view=bool(nw))
 
     async def _flush(self) -> None:
@@ -135,6 +164,8 @@ class RedisStorage:
                     results = await self._run(batch)
                 except Exception as e:
                     results = [e] * len(batch)
+                bad = next((r for r in results if isinstance(r, Exception)), None)
+                self.write_error = (time.monotonic(), f"{type(bad).__name__}: {bad}") if bad else None
                 for (_k, _a, f), res in zip(batch, results):
                     if not f.done():
                         f.set_exception(res) if isinstance(res, Exception) else f.set_result(res)

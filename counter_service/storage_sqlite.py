@@ -1,10 +1,13 @@
 """SQLite backend (default): one file in WAL mode, one service process.
 
 The counting state (visit/view windows, online, rate limits) lives in this process
-(`rules.MemoryRules`); only counts and daily salts are stored. Hits that change a
-count are written by one writer thread in group commits: a request is answered only
-after the transaction holding its hit has committed; hits arriving while a commit runs
-go together into the next one (optionally waiting up to `flush_ms`, ≤ 100 ms, to batch more).
+(`rules.MemoryRules`); only counts are stored (the daily salts live in `salt.SaltStore`,
+never on disk). Hits are decided and written by batches in group commits on one writer
+thread: a request is answered only after the transaction holding its hit has committed;
+hits arriving while a commit runs go together into the next one (optionally waiting
+up to `flush_ms`, ≤ 100 ms, to batch more). The in-memory state learns of a batch only
+once it committed, so a hit answered 503 leaves no trace and its retry counts once.
+Reads run on one reader thread: no SQLite call ever runs on the event loop.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ import asyncio
 import collections
 import concurrent.futures
 import os
-import secrets
 import sqlite3
+import time
 
 from . import rules
 
@@ -29,9 +32,11 @@ CREATE TABLE IF NOT EXISTS totals (site TEXT PRIMARY KEY, n INTEGER NOT NULL) WI
 -- Starting figures imported from a previous CMS: key 'total' or a month 'YYYY-MM'.
 CREATE TABLE IF NOT EXISTS imported (site TEXT, key TEXT, n INTEGER NOT NULL,
     PRIMARY KEY (site, key)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS salts (site TEXT, day TEXT, salt BLOB NOT NULL,
-    PRIMARY KEY (site, day)) WITHOUT ROWID;
+-- Written by /healthz: proves a transaction can still commit (lock, full disk).
+CREATE TABLE IF NOT EXISTS health (k INTEGER PRIMARY KEY, t REAL NOT NULL);
 """
+PROBE_TIMEOUT = 3.0   # /healthz: a write that takes longer is a failure
+WRITE_ERROR_HOLD = 30.0  # /healthz reports a failed hit commit for this long, or until one succeeds
 
 
 def connect(path: str) -> sqlite3.Connection:
@@ -55,20 +60,34 @@ class SQLiteStorage:
         self.path = path
         self.flush = flush_ms / 1000.0
         self.rules = rules.MemoryRules()
-        self._salts: dict[tuple[str, str], bytes] = {}
         self.ro: sqlite3.Connection | None = None
         self.executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self.reader: concurrent.futures.ThreadPoolExecutor | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.write_error: tuple[float, str] | None = None
+        self.probe: asyncio.Future | None = None
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self.ro = connect(self.path)
         # One writer thread; the event loop hands it whole batches, not single hits.
         self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="counter-sqlite-writer")
-        self.wcon = await self.loop.run_in_executor(self.executor, connect, self.path)
+        self.wcon = await self.loop.run_in_executor(self.executor, self._open_writer)
+        # One reader thread: WAL readers never wait for the writer, but no SQLite call runs on the loop.
+        self.reader = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="counter-sqlite-reader")
+        self.ro = await self.read(connect, self.path)
         self.pending: list = []
         self.flushing = False
+
+    def _open_writer(self) -> sqlite3.Connection:
+        con = connect(self.path)
+        # Earlier versions stored the daily salts here; they now never reach the disk.
+        if con.execute("SELECT 1 FROM sqlite_master WHERE name='salts'").fetchone():
+            con.execute("DROP TABLE salts")
+        return con
+
+    def read(self, fn, *args):
+        return self.loop.run_in_executor(self.reader, fn, *args)
 
     async def close(self) -> None:
         """Commit everything queued (SIGTERM path), then close."""
@@ -80,13 +99,38 @@ class SQLiteStorage:
             await self.loop.run_in_executor(self.executor, self.wcon.close)
             self.executor.shutdown(wait=True)
             self.executor = None
-        if self.ro is not None:
-            self.ro.close()
+        if self.reader is not None:
+            await self.read(self.ro.close)
+            self.reader.shutdown(wait=True)
+            self.reader = None
             self.ro = None
 
-    async def ping(self) -> bool:
-        self.ro.execute("SELECT 1").fetchone()
-        return self.executor is not None
+    async def ping(self) -> str:
+        """'' when a hit can be stored now, else why not: a probe transaction must
+        commit within PROBE_TIMEOUT, and no hit commit failed in the last WRITE_ERROR_HOLD s."""
+        if self.executor is None:
+            return "storage closed"
+        if self.probe is None or self.probe.done():  # one probe at a time, however often /healthz is asked
+            self.probe = asyncio.wrap_future(self.executor.submit(self._probe, self.wcon))
+        try:
+            await asyncio.wait_for(asyncio.shield(self.probe), PROBE_TIMEOUT)
+        except asyncio.TimeoutError:
+            return f"a write did not commit within {PROBE_TIMEOUT:g} s (database locked?)"
+        except Exception as e:
+            return f"write failed: {type(e).__name__}: {e}"
+        if self.write_error and time.monotonic() - self.write_error[0] < WRITE_ERROR_HOLD:
+            return f"last hit commit failed: {self.write_error[1]}"
+        return ""
+
+    @staticmethod
+    def _probe(con: sqlite3.Connection) -> None:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("INSERT OR REPLACE INTO health VALUES (1, ?)", (time.time(),))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     # -- group commit --------------------------------------------------------------
     def _start_flush(self) -> None:
@@ -94,32 +138,44 @@ class SQLiteStorage:
         self.loop.create_task(self._flush())
 
     async def _flush(self) -> None:
-        """Commit what is pending in one transaction; hits that arrive meanwhile go in
-        the next one. A request is answered when its transaction has committed."""
+        """Decide and commit what is pending in one transaction; hits that arrive
+        meanwhile go in the next one. A request is answered when its transaction has
+        committed, and the in-memory state is updated only then."""
         try:
             while self.pending:
                 if self.flush:
                     await asyncio.sleep(self.flush)
                 batch, self.pending = self.pending, []
+                outs, changes = self.rules.plan([(v, n, p, t) for _s, v, n, p, t, _f in batch])
+                rows = [(b[0], rules.day_key(b[4]), b[3], o.new_visit, o.new_view)
+                        for b, o in zip(batch, outs, strict=True) if o.counted and (o.new_visit or o.new_view)]
                 err = None
-                try:
-                    await self.loop.run_in_executor(self.executor, self._commit, self.wcon, batch)
-                except Exception as e:  # the waiting requests get a 503, nothing is acknowledged
-                    err = e
-                for b in batch:
+                if rows:
+                    try:
+                        await self.loop.run_in_executor(self.executor, self._commit, self.wcon, rows)
+                        self.write_error = None
+                    except Exception as e:  # the waiting requests get a 503, nothing is acknowledged or recorded
+                        err = e
+                        self.write_error = (time.monotonic(), f"{type(e).__name__}: {e}")
+                if err is None:
+                    self.rules.apply(changes, max(b[4] for b in batch))
+                else:
+                    for _s, v, n, _p, t, _f in batch:
+                        self.rules.unadmit(v, n, t)
+                for b, o in zip(batch, outs, strict=True):
                     f = b[-1]
                     if not f.done():
-                        f.set_exception(err) if err else f.set_result(None)
+                        f.set_exception(err) if err else f.set_result(o)
         finally:
             self.flushing = False
 
     @staticmethod
-    def _commit(con: sqlite3.Connection, batch) -> None:
+    def _commit(con: sqlite3.Connection, rows) -> None:
         visits = collections.Counter()
         day_views = collections.Counter()
         path_views = collections.Counter()
         totals = collections.Counter()
-        for site, day, path, new_visit, new_view, _f in batch:
+        for site, day, path, new_visit, new_view in rows:
             if new_visit:
                 visits[(site, day)] += 1
                 totals[site] += 1
@@ -146,44 +202,25 @@ class SQLiteStorage:
             raise
 
     # -- API used by the app --------------------------------------------------------
-    async def salt(self, site: str, now: float) -> bytes:
-        day = rules.day_key(now)
-        s = self._salts.get((site, day))
-        if s is not None:
-            return s
-        con = self.ro
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            con.execute("INSERT OR IGNORE INTO salts VALUES (?,?,?)", (site, day, secrets.token_bytes(32)))
-            s = con.execute("SELECT salt FROM salts WHERE site=? AND day=?", (site, day)).fetchone()[0]
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        self._salts = {k: v for k, v in self._salts.items() if k[1] >= rules.yesterday_key(now)}
-        self._salts[(site, day)] = s
-        await self.housekeep(now)
-        return s
-
     async def housekeep(self, now: float, site: str | None = None) -> None:
-        """Delete daily salts 48 h after their day began."""
-        cutoff = [d for (d,) in self.ro.execute("SELECT DISTINCT day FROM salts")
-                  if rules.day_start(d) + rules.SALT_KEEP <= now]
-        if cutoff:
-            self.ro.executemany("DELETE FROM salts WHERE day=?", [(d,) for d in cutoff])
-            self._salts = {k: v for k, v in self._salts.items() if k[1] not in cutoff}
+        """Nothing to expire on disk: the salts are not here (salt.SaltStore purges them)."""
 
-    async def hit(self, site: str, visitor: str, path: str, now: float) -> rules.Outcome:
-        out = self.rules.hit(visitor, path, now)
-        if out.counted and (out.new_visit or out.new_view):
-            fut = self.loop.create_future()
-            self.pending.append((site, rules.day_key(now), path, out.new_visit, out.new_view, fut))
-            if not self.flushing:
-                self._start_flush()
-            await fut
-        return out
+    async def hit(self, site: str, visitor: str, net: str, path: str, now: float) -> rules.Outcome:
+        reason = self.rules.admit(visitor, net, now)
+        if reason:
+            return rules.Outcome(False, reason)
+        fut = self.loop.create_future()
+        self.pending.append((site, visitor, net, path, now, fut))
+        if not self.flushing:
+            self._start_flush()
+        return await fut
 
     async def counts(self, site: str, paths: list[str], now: float) -> dict:
+        data = await self.read(self._counts, site, paths, now)
+        data["online"] = self.rules.online(now)
+        return data
+
+    def _counts(self, site: str, paths: list[str], now: float) -> dict:
         con = self.ro
         today, yday = rules.day_key(now), rules.yesterday_key(now)
         this_m, last_m = rules.month_key(now), rules.last_month_key(now)
@@ -203,7 +240,7 @@ class SQLiteStorage:
             views.update(con.execute(f"SELECT path, n FROM path_views WHERE site=? AND path IN ({q})",
                                      (site, *paths)).fetchall())
         return {
-            "online": self.rules.online(now),
+            "online": 0,
             "today": days.get(today, 0),
             "yesterday": days.get(yday, 0),
             "this_month": month(this_m),
@@ -214,18 +251,19 @@ class SQLiteStorage:
 
     async def top(self, site: str, days: int, now: float) -> list[tuple[str, int]]:
         keys = rules.day_keys_back(now, days)
-        return self.ro.execute(
+        return await self.read(lambda: self.ro.execute(
             "SELECT path, SUM(n) AS s FROM day_views WHERE site=? AND day >= ? AND day <= ? "
-            "GROUP BY path ORDER BY s DESC, path", (site, keys[-1], keys[0])).fetchall()
+            "GROUP BY path ORDER BY s DESC, path", (site, keys[-1], keys[0])).fetchall())
 
     async def import_totals(self, site: str, total: int | None, months: dict[str, int]) -> None:
-        con = self.ro
-        with con:
-            if total is not None:
-                con.execute("INSERT OR REPLACE INTO imported VALUES (?,?,?)", (site, "total", total))
-            for m, n in months.items():
-                con.execute("INSERT OR REPLACE INTO imported VALUES (?,?,?)", (site, m, n))
+        def run(con):
+            with con:
+                if total is not None:
+                    con.execute("INSERT OR REPLACE INTO imported VALUES (?,?,?)", (site, "total", total))
+                for m, n in months.items():
+                    con.execute("INSERT OR REPLACE INTO imported VALUES (?,?,?)", (site, m, n))
+        await self.loop.run_in_executor(self.executor, run, self.wcon)
 
     async def stored_visits(self, site: str) -> int:
-        row = self.ro.execute("SELECT n FROM totals WHERE site=?", (site,)).fetchone()
+        row = await self.read(lambda: self.ro.execute("SELECT n FROM totals WHERE site=?", (site,)).fetchone())
         return row[0] if row else 0

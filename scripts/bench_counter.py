@@ -164,13 +164,24 @@ def load(port, seconds, max_hits, conns, loaders, plist, track=False, on_start=N
 
 # --- services -----------------------------------------------------------------------------
 
-def start_service(work, port, backend, redis_url=None, workers=1, db=None, extra=()):
+def old_tree(rev: str, work: str) -> str:
+    """counter_service/ of an earlier commit, unpacked beside this one (git archive): the
+    two versions run side by side in one run, on the same machine load."""
+    dest = os.path.join(work, f"old-{rev}")
+    os.makedirs(dest, exist_ok=True)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", rev, "counter_service"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
+    return dest
+
+
+def start_service(work, port, backend, redis_url=None, workers=1, db=None, extra=(), root=ROOT, preexec_fn=None):
     cmd = [sys.executable, "-m", "counter_service", "--port", str(port), "--origin", ORIGIN,
            "--manifest", os.path.join(work, "manifest.json"), "--trusted-proxy", "127.0.0.1", "--site", "bench",
            *extra]
     cmd += ["--redis-url", redis_url, "--workers", str(workers)] if backend == "redis" else ["--db", db]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, preexec_fn=preexec_fn)
     import urllib.request
     for _ in range(300):
         try:
@@ -189,7 +200,14 @@ def stop(proc, sig=signal.SIGTERM):
         os.killpg(proc.pid, sig)  # the service and its uvicorn workers: our own process group
     except ProcessLookupError:
         pass
-    proc.wait(30)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        left = subprocess.run(["ps", "-o", "pid,stat,etime,cmd", "-g", str(proc.pid)], capture_output=True,
+                              text=True).stdout
+        print(f"# WARNING: service pid {proc.pid} still running 30 s after {sig!r}; killed:\n{left}", flush=True)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
 
 
 def cpu_seconds(pgid: int | None = None, pid: int | None = None) -> float:
@@ -225,6 +243,9 @@ def main(argv=None) -> int:
     ap.add_argument("--conns", type=int, default=32, help="connections per load process")
     ap.add_argument("--loaders", type=int, default=2, help="load processes")
     ap.add_argument("--cases", default="sqlite1,redis1,redis2,crash")
+    ap.add_argument("--old", default="", metavar="REV",
+                    help="also run the throughput cases on counter_service/ of commit REV, alternating, same run")
+    ap.add_argument("--rounds", type=int, default=1, help="repeat the throughput cases (alternating with --old)")
     ap.add_argument("--loader", choices=["c", "python"], default="c",
                     help="load generator for the throughput cases (c needs gcc; the crash test uses python)")
     a = ap.parse_args(argv)
@@ -245,14 +266,17 @@ def main(argv=None) -> int:
     print(f"# every hit a new visitor (new visit + new view); {a.loaders} load processes x {a.conns} "
           f"keep-alive connections; <= {a.seconds:g} s and <= {a.max_hits} hits per case\n")
     rows = []
+    versions = [("this", ROOT)] + ([(a.old, old_tree(a.old, work))] if a.old else [])
+    runs = [(case, v, n) for n in range(a.rounds) for case in cases if case != "crash"
+            for v in (versions if n % 2 == 0 else versions[::-1])]
     try:
-        for case in [c for c in cases if c != "crash"]:
+        for case, (version, root), n in runs:
             backend, workers = ("sqlite", 1) if case == "sqlite1" else ("redis", int(case[-1]))
             if backend == "redis":
                 subprocess.run(["redis-cli", "-p", str(redis_port), "flushall"], capture_output=True)
             port = free_port()
-            db = os.path.join(work, f"{case}.sqlite3")
-            proc = start_service(work, port, backend, redis_url, workers, db)
+            db = os.path.join(work, f"{case}-{version}-{n}.sqlite3")
+            proc = start_service(work, port, backend, redis_url, workers, db, root=root)
             try:
                 c0, r0 = cpu_seconds(pgid=proc.pid), cpu_seconds(pid=redis.pid)
                 if exe:
@@ -269,16 +293,25 @@ def main(argv=None) -> int:
             else:
                 stored = int(subprocess.run(["redis-cli", "-p", str(redis_port), "get", "c:{bench}:total"],
                                             capture_output=True, text=True).stdout.strip() or 0)
-            rows.append((case, stats["ok"] / wall, pct(lat, .5), pct(lat, .99), stats, stored,
+            label = case if not a.old else f"{case} {version}"
+            rows.append((label, stats["ok"] / wall, pct(lat, .5), pct(lat, .99), stats, stored,
                          stats["ok"] / cpu if cpu else float("nan"), rcpu if backend == "redis" else 0.0, cpu))
         if rows:
-            print(f"{'case':<10} {'hits/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'204':>8} {'other':>6} "
+            print(f"{'case':<18} {'hits/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'204':>8} {'other':>6} "
                   f"{'errors':>6} {'stored':>8} {'svc CPU s':>9} {'hits/CPU-s':>10} {'redis CPU s':>11}")
             for case, rate, p50, p99, s, stored, per_cpu, rcpu, cpu in rows:
-                print(f"{case:<10} {rate:>8.0f} {p50:>7.1f} {p99:>7.1f} {s['ok']:>8} {s['other']:>6} "
+                print(f"{case:<18} {rate:>8.0f} {p50:>7.1f} {p99:>7.1f} {s['ok']:>8} {s['other']:>6} "
                       f"{s['errors']:>6} {stored:>8} {cpu:>9.2f} {per_cpu:>10.0f} {rcpu:>11.2f}"
                       + (f"  other statuses: {s['codes']}" if s["codes"] else ""))
             print("(hits/CPU-s: hits served per second of service CPU, i.e. the rate one free core would give)")
+            if a.old:
+                print(f"\nmean over {a.rounds} round(s), this / {a.old}:")
+                for case in dict.fromkeys(c for c in cases if c != "crash"):
+                    mine = [r for r in rows if r[0] == f"{case} this"]
+                    theirs = [r for r in rows if r[0] == f"{case} {a.old}"]
+                    hs = [sum(r[i] for r in x) / len(x) for x in (mine, theirs) for i in (1, 6)]
+                    print(f"  {case:<8} hits/s {hs[0]:.0f} / {hs[2]:.0f} = {hs[0] / hs[2]:.2f}x;  "
+                          f"hits/CPU-s {hs[1]:.0f} / {hs[3]:.0f} = {hs[1] / hs[3]:.2f}x")
             by = {r[0]: r[1] for r in rows}
             if "redis1" in by and "redis2" in by:
                 print(f"\nredis2 / redis1 = {by['redis2'] / by['redis1']:.2f}x (target >= 1.6x)")

@@ -3,7 +3,10 @@ processes on free loopback ports, and an HTTP client speaking to them."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import hashlib
+import os
 import shutil
 import signal
 import socket
@@ -68,27 +71,40 @@ def redis_server(workdir):
     r.stop()
 
 
+def salt_dir(workdir: Path) -> Path:
+    """A tmpfs folder for the daily salts, one per test work folder (its services share it)."""
+    d = Path("/dev/shm") / f"counter-test-{hashlib.blake2b(str(workdir).encode(), digest_size=6).hexdigest()}"
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
 class Service:
     """`python -m counter_service` in a subprocess, with the test clock enabled."""
 
     def __init__(self, workdir: Path, manifest: Path, backend: str, redis_url: str | None = None,
-                 db: Path | None = None, extra: list[str] = (), test_clock: bool = True):
+                 db: Path | None = None, extra: list[str] = (), test_clock: bool = True,
+                 env: dict | None = None, preexec_fn=None, wait_healthy: bool = True):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.db = db or workdir / "counter.sqlite3"
+        self.salt_dir = salt_dir(workdir)
         cmd = [sys.executable, "-m", "counter_service", "--port", str(self.port),
                "--origin", ORIGIN, "--origin", "http://second.test", "--manifest", str(manifest),
-               "--trusted-proxy", "127.0.0.1", "--site", "nampang", *extra]
+               "--trusted-proxy", "127.0.0.1", "--site", "nampang", "--salt-dir", str(self.salt_dir), *extra]
         if test_clock:
             cmd.append("--test-clock")
         cmd += ["--redis-url", redis_url] if backend == "redis" else ["--db", str(self.db)]
         self.log = open(workdir / f"service-{self.port}.log", "w")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        self.http = httpx.Client(base_url=self.base, timeout=10)
+        self.log_path = workdir / f"service-{self.port}.log"
+        e = {**os.environ, "COUNTER_TEST_CLOCK": "1" if test_clock else "", **(env or {})}
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=e,
+                                     preexec_fn=preexec_fn)
+        self.http = httpx.Client(base_url=self.base, timeout=30)
         deadline = time.monotonic() + 20
         while True:
             try:
-                if self.http.get("/healthz").status_code == 200:
+                code = self.http.get("/healthz").status_code
+                if code == 200 or (code == 503 and not wait_healthy):
                     break
             except httpx.TransportError:
                 pass

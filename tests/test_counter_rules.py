@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 from counter_helpers import Service, at
 from counter_service import identity, rules
-from counter_service.clock import Clock
+from counter_service.clock import BadTestTime, Clock
 
 
 def test_calendar_keys_follow_ho_chi_minh():
@@ -55,15 +57,20 @@ def test_visitor_id_depends_on_salt_site_ip_ua():
     assert v not in others and len(others) == 4
 
 
-def test_clock_header_only_with_flag():
+def test_clock_header_only_with_flag(monkeypatch):
     h = {"x-test-now": "2031-01-01T00:00:00+07:00"}
+    with pytest.raises(RuntimeError):
+        Clock(True)  # the flag alone cannot turn the test clock on
+    monkeypatch.setenv("COUNTER_TEST_CLOCK", "1")
     assert Clock(True).now(h) == at(2031, 1, 1, 0, 0)
     assert Clock(False).now(h) < at(2031, 1, 1)
-    assert Clock(True).now({"x-test-now": "2031-01-01T00:00:00"}) < at(2031, 1, 1)  # naive: ignored
+    for bad in ("2031-01-01T00:00:00", "nan", "inf", "-inf", "1e20", "1", "abc"):  # naive, not finite, out of range
+        with pytest.raises(BadTestTime):
+            Clock(True).now({"x-test-now": bad})
 
 
 def test_service_ignores_test_clock_header_without_flag(tmp_path):
-    (tmp_path / "m.json").write_text(json.dumps({"paths": {"/a.html": {"kind": "article"}}}))
+    (tmp_path / "m.json").write_text(json.dumps({"version": 1, "paths": {"/a.html": {"kind": "article"}}}))
     s = Service(tmp_path, tmp_path / "m.json", "sqlite", test_clock=False)
     try:
         assert s.hit("/a.html", at(2031, 1, 1, 9, 0)).status_code == 204
@@ -99,16 +106,17 @@ def test_service_picks_up_a_rebuilt_manifest(tmp_path):
     import time
 
     m = tmp_path / "counter" / "manifest.json"
-    s = Service(tmp_path, m, "sqlite")
+    s = Service(tmp_path, m, "sqlite", wait_healthy=False)
     try:
-        assert "manifest_error" in s.http.get("/healthz").json()
+        h = s.http.get("/healthz")
+        assert h.status_code == 503 and "manifest_error" in h.json()  # nothing could be counted yet
         t = at(2031, 7, 1, 9, 0)
         assert s.hit("/new.html", t).status_code == 204 and s.dropped("path") == 1
         m.parent.mkdir()
         m.write_text(json.dumps({"version": 1, "paths": {"/new.html": {"kind": "article"}}}))
         os.utime(m, (time.time() + 5, time.time() + 5))
         deadline = time.monotonic() + 10
-        while s.http.get("/healthz").json()["manifest_paths"] != 1:
+        while s.http.get("/healthz").status_code != 200:
             assert time.monotonic() < deadline, "manifest not reloaded"
             time.sleep(0.2)
         assert s.hit("/new.html", t + 1).status_code == 204

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from counter_helpers import ORIGIN, ROOT, UA, Service, at, redis_server  # noqa: F401 (redis_server: fixture)
 from counter_service import rules
 from counter_service.manifest import normalize
+from counter_service.salt import SaltStore
 
 PATHS = {
     "/": {"kind": "index"},
@@ -366,17 +367,18 @@ def test_daily_salt_is_deleted_after_48_hours(svc):
     assert svc.counts(d + 86400 + 1)["today"] == 1
 
     def salts():
+        # the salts live only in the service's tmpfs folder: never in SQLite or Redis
         if svc.backend == "sqlite":
             import sqlite3
             con = sqlite3.connect(svc.db)
-            days = {r[0] for r in con.execute("SELECT day FROM salts WHERE day LIKE '2045-%'")}
+            assert not con.execute("SELECT 1 FROM sqlite_master WHERE name='salts'").fetchone()
             con.close()
-            return days
-        import redis
-        r = redis.Redis.from_url(svc.redis_url)
-        days = {k.decode().rsplit(":", 1)[1] for k in r.scan_iter("c:{nampang}:salt:2045-*")}
-        r.close()
-        return days
+        else:
+            import redis
+            r = redis.Redis.from_url(svc.redis_url)
+            assert not list(r.scan_iter("*salt*"))
+            r.close()
+        return {d for d in SaltStore(str(svc.salt_dir)).days("nampang") if d.startswith("2045-")}
 
     assert salts() == {"2045-03-01", "2045-03-02"}
     ok(svc.hit(A, at(2045, 3, 3, 0, 1), ip="10.45.0.1"))  # 48 h after 1 March began

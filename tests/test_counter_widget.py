@@ -227,16 +227,28 @@ def test_slow_service_shows_dash_after_3_seconds(page, live):
 
 @pytest.mark.browser
 def test_stopped_service_shows_dash_and_page_works(page, live):
+    """Service down: one hit is tried, no counts request follows it, and the rest of the
+    tab sends nothing (so nothing more is logged)."""
     live.svc.stop()
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "/v1/" in r.url else None)
     try:
         page.goto(live.url + SLUG_PATH)
         page.wait_for_function("document.querySelector('[data-count-stat=total]').textContent === '—'",
                                timeout=5000)
         assert set(_numbers(page)) == {"—"}
         page.click("[data-font='1']")  # the rest of the page still works
-        # Our script throws and logs nothing; the only console lines are Chromium's own
+        page.click("#tai-ve")  # an attachment link: the service is known down, no beacon
+        page.wait_for_timeout(300)
+        assert [u.rsplit("/", 1)[-1] for u in sent] == ["hit"]
+        # Our script throws and logs nothing; the only console line is Chromium's own
         # record of the refused connection, which no page script can suppress.
         ours = [e for e in page.console_errors if "ERR_CONNECTION_REFUSED" not in e]
-        assert ours == []
+        assert ours == [] and len(page.console_errors) <= 1
+        errors_first_page = len(page.console_errors)
+        page.goto(live.url + "/")  # same tab: backed off, not a single request
+        page.wait_for_function("document.querySelector('[data-count-stat=total]').textContent === '—'",
+                               timeout=5000)
+        assert len(sent) == 1 and len(page.console_errors) == errors_first_page
     finally:
         live.svc = live.start()

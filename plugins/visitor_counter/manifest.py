@@ -8,20 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-from urllib.parse import unquote
-
+from counter_service.contract import MANIFEST_FILE, MANIFEST_VERSION as VERSION
+from counter_service.contract import canonical_path as path_for
 from plugins.fileutil import atomic_write
 
-VERSION = 1
-
-
-def path_for(url: str) -> str:
-    """Canonical counter path of a Pelican url: '2024/03/x.html' -> '/2024/03/x.html',
-    'chuyen-muc/a/index.html' -> '/chuyen-muc/a/'."""
-    path = "/" + unquote(url).lstrip("/")
-    if path.endswith("/index.html") or path == "/index.html":
-        path = path[: -len("index.html")]
-    return path
+__all__ = ["VERSION", "path_for", "html_paths", "build", "write"]
 
 
 def html_paths(output_dir: str, skip: tuple[str, ...] = ()) -> list[str]:
@@ -62,7 +53,7 @@ def build(items: list[tuple[str, str, str]], extra: list, html: list[str]) -> di
 
 
 def write(data: dict, output_dir: str) -> str:
-    path = os.path.join(output_dir, "counter", "manifest.json")
+    path = os.path.join(output_dir, *MANIFEST_FILE.split("/"))
     # atomic: the service may be reading it right now
     atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return path

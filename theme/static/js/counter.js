@@ -1,12 +1,16 @@
-/* Visitor counter widget: sends one hit for this page, then fills
-   [data-count-stat] (online, today, ...) and [data-count-path] (views of a path).
-   Links with data-count-hit="/path" (attachments) send a hit when clicked.
-   Service down or slower than 3 s: every number shows "—"; nothing is thrown or logged. */
+/* Visitor counter widget: sends one hit for this page, then (only if the hit reached
+   the service) fills [data-count-stat] (online, today, ...) and [data-count-path] (views
+   of a path). Links with data-count-hit="/path" (attachments) send a hit when clicked.
+   Service down or slower than 3 s: every number shows "—"; nothing is thrown or logged.
+   A hit that fails to connect marks the service down for the rest of this page view and
+   this tab (sessionStorage holds only that flag): no more requests, so the browser's own
+   "Failed to load resource" line appears once per tab at most. */
 (function () {
   var s = document.currentScript, d = s && s.dataset, base = d && d.counterUrl;
   if (!base || !window.fetch || !window.Promise) return;
   base = base.replace(/\/+$/, '');
-  var prefix = d.sitePath || '', path = location.pathname, done = 0;
+  var prefix = d.sitePath || '', path = location.pathname, done = 0, KEY = 'portal-counter-down', down = 0;
+  try { down = sessionStorage.getItem(KEY) === '1'; } catch (x) {}
   if (prefix && path.indexOf(prefix) === 0) path = path.slice(prefix.length) || '/';
   var fmt = new Intl.NumberFormat('vi-VN');
   var nodes = document.querySelectorAll('[data-count-stat],[data-count-path]');
@@ -25,10 +29,15 @@
       n.textContent = typeof v === 'number' ? fmt.format(v) : '\u2014';
     });
   }
+  function fail() {
+    down = 1;
+    try { sessionStorage.setItem(KEY, '1'); } catch (x) {}
+    fill(null);
+  }
   var ctl = window.AbortController ? new AbortController() : null;
   var timer = setTimeout(function () { fill(null); if (ctl) ctl.abort(); }, 3000);
   function counts() {
-    if (!nodes.length) return fill(null);
+    if (!nodes.length || done) return fill(null);
     fetch(base + '/v1/counts' + (q.length ? '?path=' + q.map(encodeURIComponent).join('&path=') : ''),
           {credentials: 'omit', signal: ctl && ctl.signal})
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -39,9 +48,10 @@
     if (beacon && navigator.sendBeacon) return navigator.sendBeacon(url, body);
     return fetch(url, {method: 'POST', body: body, keepalive: true, mode: 'no-cors', credentials: 'omit'});
   }
-  hit(path).then(counts, counts);
+  if (down) fill(null);
+  else hit(path).then(counts, fail);
   document.addEventListener('click', function (e) {
-    var a = e.target.closest && e.target.closest('a[data-count-hit]');
+    var a = !down && e.target.closest && e.target.closest('a[data-count-hit]');
     if (a) try { hit(a.getAttribute('data-count-hit'), 1); } catch (x) {}
   });
 })();
