@@ -80,7 +80,8 @@ def test_manifest_lists_countable_paths(counted_site):
 
 
 def test_extra_paths_from_other_plugins():
-    from plugins.visitor_counter import add_paths, manifest
+    from plugins.visitor_counter import manifest
+    from plugins.visitor_counter.manifest import add_paths
 
     ctx = {}
     add_paths(ctx, ["/van-ban/qd-12.html", "/van-ban/files/qd-12.pdf"])

@@ -57,3 +57,8 @@ def write(data: dict, output_dir: str) -> str:
     # atomic: the service may be reading it right now
     atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return path
+
+
+def add_paths(context: dict, paths) -> None:
+    """Other plugins' countable paths ("/van-ban/x.html" or {"path", "kind", "title"})."""
+    context.setdefault("counter_extra_paths", []).extend(paths)
