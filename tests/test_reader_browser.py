@@ -150,7 +150,7 @@ def live(built, tmp_path_factory):
     lv.base = f"http://127.0.0.1:{built.port}"
 
     def start():
-        env = {**os.environ, "COMMENTS_DB": str(work / "comments.sqlite3"),
+        env = {**os.environ, "COUNTER_TEST_CLOCK": "1", "COMMENTS_DB": str(work / "comments.sqlite3"),
                "COMMENTS_ADMIN_PASSWORD_FILE": str(work / "password")}
         lv.log = open(work / "service.log", "a")
         lv.proc = subprocess.Popen(
