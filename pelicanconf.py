@@ -307,3 +307,11 @@ STATIC_CHECK_IF_MODIFIED = True
 # --- archive_lists ---
 # Pelican's tag/category/author/year lists in linear time (quadratic in Pelican 4.12).
 PLUGINS += ["plugins.archive_lists"]
+
+# --- NukeViet import ---
+# `invoke import-nukeviet` writes the imported portal's categories, document types and the
+# redirect pages' settings here (docs/migrate-nukeviet.md); absent on a portal that never imported.
+_NUKEVIET_SETTINGS = os.path.join(ROOT, PATH, "imported", "nukeviet", "settings.py")
+if os.path.isfile(_NUKEVIET_SETTINGS):
+    with open(_NUKEVIET_SETTINGS, encoding="utf-8") as _fh:
+        exec(compile(_fh.read(), _NUKEVIET_SETTINGS, "exec"))

@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS totals (site TEXT PRIMARY KEY, n INTEGER NOT NULL) WI
 -- Starting figures imported from a previous CMS: key 'total' or a month 'YYYY-MM'.
 CREATE TABLE IF NOT EXISTS imported (site TEXT, key TEXT, n INTEGER NOT NULL,
     PRIMARY KEY (site, key)) WITHOUT ROWID;
+-- Starting views per path imported from a previous CMS (replaced, not added, on re-import).
+CREATE TABLE IF NOT EXISTS imported_views (site TEXT, path TEXT, n INTEGER NOT NULL,
+    PRIMARY KEY (site, path)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS salts (site TEXT, day TEXT, salt BLOB NOT NULL,
     PRIMARY KEY (site, day)) WITHOUT ROWID;
 """
@@ -202,6 +205,9 @@ class SQLiteStorage:
             q = ",".join("?" * len(paths))
             views.update(con.execute(f"SELECT path, n FROM path_views WHERE site=? AND path IN ({q})",
                                      (site, *paths)).fetchall())
+            for p, n in con.execute(f"SELECT path, n FROM imported_views WHERE site=? AND path IN ({q})",
+                                    (site, *paths)).fetchall():
+                views[p] += n
         return {
             "online": self.rules.online(now),
             "today": days.get(today, 0),
@@ -218,13 +224,16 @@ class SQLiteStorage:
             "SELECT path, SUM(n) AS s FROM day_views WHERE site=? AND day >= ? AND day <= ? "
             "GROUP BY path ORDER BY s DESC, path", (site, keys[-1], keys[0])).fetchall()
 
-    async def import_totals(self, site: str, total: int | None, months: dict[str, int]) -> None:
+    async def import_totals(self, site: str, total: int | None, months: dict[str, int],
+                            views: dict[str, int] | None = None) -> None:
         con = self.ro
         with con:
             if total is not None:
                 con.execute("INSERT OR REPLACE INTO imported VALUES (?,?,?)", (site, "total", total))
             for m, n in months.items():
                 con.execute("INSERT OR REPLACE INTO imported VALUES (?,?,?)", (site, m, n))
+            con.executemany("INSERT OR REPLACE INTO imported_views VALUES (?,?,?)",
+                            [(site, p, n) for p, n in (views or {}).items()])
 
     async def stored_visits(self, site: str) -> int:
         row = self.ro.execute("SELECT n FROM totals WHERE site=?", (site,)).fetchone()

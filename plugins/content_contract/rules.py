@@ -20,7 +20,7 @@ from .frontmatter import Problem, SourceFile
 ARTICLE_FIELDS = {
     "title", "date", "modified", "category", "tags", "author", "authors", "summary",
     "image", "image_caption", "source", "slug", "related", "related_exclude",
-    "no_related", "featured", "status", "lang", "template",
+    "no_related", "featured", "status", "lang", "template", "expires",
 }
 PAGE_FIELDS = {"title", "slug", "summary", "status", "date", "modified", "template",
                "menu_order", "lang", "image", "image_caption", "in_menu"}
@@ -192,6 +192,7 @@ def article_file(src: SourceFile, categories: list[str]) -> FileCheck:
     title = _check_title(src, out)
     _check_date(src, "date", True, out)
     _check_date(src, "modified", False, out)
+    _check_date(src, "expires", False, out)
     category = src.meta.get("category")
     if category is None or not str(category).strip():
         out.append(Problem(src.path, src.line_of("category") if "category" in src.lines else 1,
