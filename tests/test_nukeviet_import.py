@@ -187,7 +187,7 @@ def test_dump_parser_streams_statements(tmp_path):
         ) ENGINE=MyISAM;
         INSERT INTO `nv4_vi_comment` VALUES (1,'a\\'b),(c;\\nd','X'),(2,'',NULL);
         INSERT INTO `nv4_vi_comment` (`cid`, `content`, `post_name`) VALUES
-        (3, 'dòng một
+        ('3', 'dòng một
         dòng hai', 'Y'),
         (4, 'e\\\\f', 'Z');
         INSERT INTO `nv4_vi_other` VALUES (1,'skip');

@@ -49,7 +49,7 @@ class MySQLSource:
     def table_counts(self, prefix: str) -> dict[str, int]:
         names = [r["n"] for r in self.query(
             "SELECT table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE()")]
-        return {n: next(self.query(f"SELECT COUNT(*) AS c FROM `{n}`"))["c"]
+        return {n: list(self.query(f"SELECT COUNT(*) AS c FROM `{n}`"))[0]["c"]
                 for n in sorted(names) if n.startswith(prefix + "_")}
 
     def query(self, sql: str) -> Iterator[dict]:
@@ -74,7 +74,7 @@ TUPLE_START_RE = re.compile(r"\s*,?\s*\(")
 INSERT_RE = re.compile(
     r"^\s*(?:INSERT|REPLACE)\s+(?:IGNORE\s+)?INTO\s+`?([A-Za-z0-9_]+)`?\s*(\(([^)]*)\))?\s*VALUES\s*", re.I | re.S)
 CREATE_RE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?([A-Za-z0-9_]+)`?\s*\(", re.I)
-COLUMN_RE = re.compile(r"^\s*`([^`]+)`\s")
+COLUMN_RE = re.compile(r"^\s*`([^`]+)`\s+([A-Za-z]+)")
 _ESCAPES = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "Z": "\x1a"}
 _ESCAPE_RE = re.compile(r"\\(.)|''", re.S)
 
@@ -164,18 +164,22 @@ class DumpSource:
         m = CREATE_RE.match(line)
         if not m:
             return
-        name, cols = m.group(1), []
+        name, cols, types = m.group(1), [], []
         for body in lines:
             if body.lstrip().startswith(")"):
                 break
             c = COLUMN_RE.match(body)
             if c:
                 cols.append(c.group(1))
+                # Integer columns get INTEGER affinity: a dump that quotes numbers ('1', as
+                # phpMyAdmin may) gives the same ints as the server does.
+                types.append("INTEGER" if "int" in c.group(2).lower() else "TEXT")
         self.columns[name] = cols
         self.counts.setdefault(name, 0)
         if wanted(name):
             self.db.execute(f'DROP TABLE IF EXISTS "{name}"')
-            self.db.execute(f'CREATE TABLE "{name}" ({", ".join(chr(34) + c + chr(34) for c in cols)})')
+            defs = ", ".join(f'"{c}" {t}' for c, t in zip(cols, types, strict=True))
+            self.db.execute(f'CREATE TABLE "{name}" ({defs})')
 
     def _insert(self, line: str, lines, wanted) -> None:
         m = INSERT_RE.match(line)
