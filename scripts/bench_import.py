@@ -16,6 +16,7 @@ import hashlib
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -179,6 +180,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-build", action="store_true", help="skip the portal build of the import")
     ap.add_argument("--keep", default="", help="work in this folder and keep it")
     a = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop mariadbd and clean up when killed
     work = Path(a.keep or tempfile.mkdtemp(prefix="bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
     py = sys.executable
