@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import markdown  # noqa: E402
 import mariadb_server  # noqa: E402
+import markdown  # noqa: E402
 import nukeviet_fixture as fx  # noqa: E402
 
 from scripts import gen_corpus  # noqa: E402
