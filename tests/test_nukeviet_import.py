@@ -5,6 +5,7 @@ fixture database (tests/nukeviet_fixture.py), and against its mariadb-dump."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 import shutil
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import mariadb_server  # noqa: E402
 import nukeviet_fixture as fx  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, Site, serve_directory, soup  # noqa: E402
+from conftest import ROOT, Site, open_page, serve_directory, soup  # noqa: E402
 
 from importers.nukeviet.cli import main as import_main  # noqa: E402
 from importers.nukeviet.source import DumpSource, SourceError  # noqa: E402
@@ -243,31 +244,29 @@ def test_imported_site_validates_and_builds(built):
 
 
 @pytest.mark.browser
-def test_imported_pages_in_chromium(built):
-    from playwright.sync_api import sync_playwright
-
+def test_imported_pages_in_chromium(built, browser):
     if not (built.output / "index.html").exists():
         built.build()
     url, stop = serve_directory(built.output)
+    pg, context = open_page(browser)
     try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            pg = b.new_page(accept_downloads=True)
-            pg.goto(url + OLD_URL)
-            pg.wait_for_url(url + NEW_URL)  # the redirect lands
-            captions = pg.eval_on_selector_all("figure figcaption", "els => els.map(e => e.innerText)")
-            assert "Màn múa xòe chào mừng ngày hội." in captions
-            widths = pg.eval_on_selector_all("figure img", "els => els.map(e => e.complete && e.naturalWidth)")
-            assert widths and all(w > 0 for w in widths)
-            cells = pg.eval_on_selector_all("table td", "els => els.map(e => e.innerText.trim())")
-            assert "Pà Cò" in cells and "Tổng hợp giải thưởng" in cells
-            pg.goto(url + "/laws/detail/quy-che-lam-viec-sua-doi-2025/")
-            pg.wait_for_url(url + "/van-ban/quy-che-lam-viec-sua-doi-2025.html")
-            link = pg.locator('a[href$="phu-luc-kem-theo.pdf"]').first
-            resp = pg.request.get(url + link.get_attribute("href"))
-            assert resp.status == 200 and resp.body().startswith(b"%PDF")
-            b.close()
+        pg.goto(url + OLD_URL)
+        pg.wait_for_url(url + NEW_URL)  # the redirect lands
+        captions = pg.eval_on_selector_all("figure figcaption", "els => els.map(e => e.innerText)")
+        assert "Màn múa xòe chào mừng ngày hội." in captions
+        # lazy images load when scrolled to; make them eager, then every one must decode
+        pg.eval_on_selector_all("figure img", "els => els.forEach(e => { e.loading = 'eager'; })")
+        pg.wait_for_function("() => { const i = [...document.querySelectorAll('figure img')];"
+                             " return i.length >= 2 && i.every(e => e.complete && e.naturalWidth > 0); }")
+        cells = pg.eval_on_selector_all("table td", "els => els.map(e => e.innerText.trim())")
+        assert "Pà Cò" in cells and "Tổng hợp giải thưởng" in cells
+        pg.goto(url + "/laws/detail/quy-che-lam-viec-sua-doi-2025/")
+        pg.wait_for_url(url + "/van-ban/quy-che-lam-viec-sua-doi-2025.html")
+        link = pg.locator('a[href$="phu-luc-kem-theo.pdf"]').first
+        resp = pg.request.get(url + link.get_attribute("href"))
+        assert resp.status == 200 and resp.body().startswith(b"%PDF")
     finally:
+        context.close()
         stop()
 
 
@@ -290,7 +289,8 @@ def test_counter_import_takes_the_nukeviet_counters(imported, tmp_path):
         finally:
             await st.close()
 
-    c = asyncio.run(counts())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # no event loop of other tests in this thread
+        c = pool.submit(asyncio.run, counts()).result()
     assert c["total"] == 18912473 and c["this_month"] == 1119475 and c["last_month"] == 1032001
     assert c["views"] == {NEW_URL: 1234, "/van-ban/quy-che-lam-viec-2024.html": 310,
                           "/documents/files/nukeviet/2024-03/qd-15-quy-che.pdf": 42}
