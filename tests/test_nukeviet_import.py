@@ -310,3 +310,28 @@ def _connect_error(tmp_path, capsys) -> str:
         port = s.getsockname()[1]
     assert run_import("--db", f"mysql://root@127.0.0.1:{port}/x", "--uploads", tmp_path, "--out", tmp_path / "c") == 2
     return capsys.readouterr().err
+
+
+def test_remote_images_downloaded_only_when_asked(tmp_path):
+    from importers.nukeviet.importer import Files, Options, Report
+    from importers.nukeviet.write import Writer
+
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "anh.jpg").write_bytes(b"\xff\xd8\xff\xe0 a photo")
+    url, stop = serve_directory(web)
+    try:
+        out = tmp_path / "content"
+        for download in (False, True):
+            report, writer = Report(), Writer(str(out))
+            files = Files(Options(uploads=str(tmp_path), out=str(out), download_remote=download), writer, report)
+            got = files.remote(url + "/anh.jpg", "news 9")
+            dead = files.remote(url + "/mat.jpg", "news 9")
+            if not download:
+                assert (got, dead) == (url + "/anh.jpg", url + "/mat.jpg")
+                assert not (out / "images").exists()
+        assert got.startswith("{static}/images/nukeviet/remote/") and dead is None
+        assert (out / got[len("{static}/"):]).read_bytes() == b"\xff\xd8\xff\xe0 a photo"
+        assert any("dead remote image dropped" in what for _, what, _ in report.changes)
+    finally:
+        stop()
