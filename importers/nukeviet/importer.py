@@ -272,6 +272,8 @@ def import_news(source, opts: Options, present: set, writer: Writer, files: File
         if r["bodyhtml"] is None:
             report.change(record, "no row in _detail: body empty")
         cat_name, cat_alias = cat_names[r["catid"]]
+        if len(set(convert.csv_ids(r["listcatid"])) - {r["catid"]}) > 0:
+            report.bump("articles in several categories (main category kept)")
         alias = convert.text(r["alias"])
         base = vietnamese.slugify(alias) or vietnamese.slugify(title) or f"bai-{rid}"
         slug = _unique(base, taken, rid)
