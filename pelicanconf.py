@@ -347,3 +347,11 @@ PORTAL_NOW = os.environ.get("PORTAL_NOW", "")
 PLUGINS += ["plugins.web_editor"]
 WEB_EDITOR_LOCAL_BACKEND = os.environ.get("WEB_EDITOR_LOCAL_BACKEND", "http://127.0.0.1:8081/api/v1")
 WEB_EDITOR_PUBLISH_MODE = "simple"
+
+# --- NukeViet import ---
+# `invoke import-nukeviet` writes the imported portal's categories, document types and the
+# redirect pages' settings here (docs/migrate-nukeviet.md); absent on a portal that never imported.
+_NUKEVIET_SETTINGS = os.path.join(ROOT, PATH, "imported", "nukeviet", "settings.py")
+if os.path.isfile(_NUKEVIET_SETTINGS):
+    with open(_NUKEVIET_SETTINGS, encoding="utf-8") as _fh:
+        exec(compile(_fh.read(), _NUKEVIET_SETTINGS, "exec"))

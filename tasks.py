@@ -230,15 +230,65 @@ def counter(c, host="127.0.0.1", port=8787, db="var/counter.sqlite3", redis_url=
 
 @task(name="counter-import", iterable=["month"], help={
     "total": "all-time visits before the counter started", "month": "YYYY-MM=N (repeatable)",
-    "site": "site key (host of the first origin, e.g. 127.0.0.1)"})
-def counter_import(c, total=None, month=None, site="127.0.0.1", db="var/counter.sqlite3", redis_url=""):
+    "site": "site key (host of the first origin, e.g. 127.0.0.1)",
+    "views": "JSON file {path: starting views}",
+    "nukeviet": "counters.json written by import-nukeviet (total, months and per-page views)"})
+def counter_import(c, total=None, month=None, site="127.0.0.1", db="var/counter.sqlite3", redis_url="",
+                   views="", nukeviet=""):
     """Import starting totals from a previous CMS so "Tổng lượt truy cập" continues"""
+    import json
+    import tempfile
+
     args = ["import", "--site", site, *_backend_args(db, redis_url)]
+    month = list(month or [])
+    if nukeviet:
+        with open(nukeviet, encoding="utf-8") as fh:
+            data = json.load(fh)
+        total = data["total"] if total is None else total
+        month += [f"{m}={n}" for m, n in data["months"].items()]
+        start = dict(data["views"])
+        for path, doc in data["documents"].items():
+            start[path] = doc["views"]
+            if doc.get("download_path"):
+                start[doc["download_path"]] = doc["downloads"]
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+            json.dump(start, fh)
+        views = fh.name
     if total is not None:
         args += ["--total", str(total)]
-    for m in month or []:
+    for m in month:
         args += ["--month", m]
-    c.run(shlex.join([sys.executable, "-m", "counter_service", *args]), pty=False)
+    if views:
+        args += ["--views", views]
+    try:
+        c.run(shlex.join([sys.executable, "-m", "counter_service", *args]), pty=False)
+    finally:
+        if nukeviet:
+            os.unlink(views)
+
+
+@task(name="import-nukeviet", help={
+    "db": "mysql://USER:PASS@HOST:PORT/DBNAME of the NukeViet database", "sql": "or a mysqldump file",
+    "uploads": "NukeViet's uploads/ folder", "assets": "NukeViet's assets/ folder (optional)",
+    "prefix": "table prefix (nv4)", "lang": "language of the tables (vi)", "out": "content folder (content)",
+    "dry_run": "write only the report", "force": "overwrite files edited by hand since the last import",
+    "download_remote": "download images hosted on other sites"})
+def import_nukeviet(c, uploads, db="", sql="", assets="", prefix="nv4", lang="vi", out="content",
+                    dry_run=False, force=False, download_remote=False):
+    """Import a NukeViet 4 portal: news, văn bản, comments, counters (docs/migrate-nukeviet.md)"""
+    from importers.nukeviet.cli import main
+
+    if bool(db) == bool(sql):
+        sys.exit("Give one of --db mysql://USER:PASS@HOST:PORT/DBNAME or --sql dump.sql")
+    argv = ["--db", db] if db else ["--sql", sql]
+    argv += ["--uploads", uploads, "--prefix", prefix, "--lang", lang, "--out", out]
+    argv += ["--assets", assets] if assets else []
+    argv += ["--dry-run"] if dry_run else []
+    argv += ["--force"] if force else []
+    argv += ["--download-remote"] if download_remote else []
+    code = main(argv)
+    if code:
+        sys.exit(code)
 
 
 @task(name="comments-import", help={"file": "JSON from the NukeViet importer (see counter_service/reader_import.py)",

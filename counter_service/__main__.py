@@ -5,7 +5,7 @@
       [--site NAME] [--workers N] [--flush-ms MS] [--salt-dir DIR]
       [--max-connections N] [--max-connections-per-ip N] [--test-clock]
   python -m counter_service import [--db PATH | --redis-url URL] --site NAME
-      [--total N] [--month YYYY-MM=N ...]
+      [--total N] [--month YYYY-MM=N ...] [--views FILE.json]
 """
 
 from __future__ import annotations
@@ -113,15 +113,26 @@ def import_totals(argv) -> int:
     ap.add_argument("--total", type=int, help="all-time visits before this counter started")
     ap.add_argument("--month", action="append", default=[], metavar="YYYY-MM=N",
                     help="visits of a month before this counter started (repeatable)")
+    ap.add_argument("--views", metavar="FILE", help='starting views per path, a JSON object {"/2024/03/x.html": N}')
     a = ap.parse_args(argv)
+    views = {}
+    if a.views:
+        try:
+            with open(a.views, encoding="utf-8") as fh:
+                views = json.load(fh)
+        except (OSError, ValueError) as e:
+            ap.error(f"--views {a.views}: {e}")
+        if not isinstance(views, dict) or not all(
+                isinstance(p, str) and p.startswith("/") and isinstance(n, int) and n >= 0 for p, n in views.items()):
+            ap.error('--views: expected a JSON object {"/path": N ≥ 0}')
     months = {}
     for m in a.month:
         mt = re.fullmatch(r"(\d{4}-(?:0[1-9]|1[0-2]))=(\d+)", m)
         if not mt:
             ap.error(f"--month {m!r}: expected YYYY-MM=N, e.g. 2026-10=1119475")
         months[mt[1]] = int(mt[2])
-    if a.total is None and not months:
-        ap.error("nothing to import: give --total and/or --month")
+    if a.total is None and not months and not views:
+        ap.error("nothing to import: give --total, --month and/or --views")
     if a.total is not None and a.total < 0:
         ap.error("--total must be ≥ 0")
 
@@ -132,12 +143,12 @@ def import_totals(argv) -> int:
                                  redis_url=a.redis_url))
         await st.start()
         try:
-            await st.import_totals(a.site, a.total, months)
+            await st.import_totals(a.site, a.total, months, views)
         finally:
             await st.close()
 
     asyncio.run(run())
-    print(f"Imported for site {a.site}: total={a.total} months={months}")
+    print(f"Imported for site {a.site}: total={a.total} months={months} views={len(views)} paths")
     return 0
 
 

@@ -194,9 +194,10 @@ class RedisStorage:
         pipe.hmget(k(site, "imported"), "total", this_m, last_m)
         if paths:
             pipe.hmget(k(site, "views"), paths)
+            pipe.hmget(k(site, "imported_views"), paths)
         res = await pipe.execute()
         online, (today, yday, tm, lm, total), (i_total, i_tm, i_lm) = res[0], res[1], res[2]
-        views = dict(zip(paths, (int(v or 0) for v in res[3]))) if paths else {}
+        views = {p: int(v or 0) + int(i or 0) for p, v, i in zip(paths, res[3], res[4], strict=True)} if paths else {}
         n = lambda v: int(v or 0)  # noqa: E731
         return {
             "online": int(online),
@@ -215,12 +216,16 @@ class RedisStorage:
         items.sort(key=lambda t: (-t[1], t[0]))
         return items
 
-    async def import_totals(self, site: str, total: int | None, months: dict[str, int]) -> None:
+    async def import_totals(self, site: str, total: int | None, months: dict[str, int],
+                            views: dict[str, int] | None = None) -> None:
         mapping = dict(months)
         if total is not None:
             mapping["total"] = total
         if mapping:
             await self.r.hset(self.k(site, "imported"), mapping=mapping)
+        items = list((views or {}).items())
+        for i in range(0, len(items), 5000):
+            await self.r.hset(self.k(site, "imported_views"), mapping=dict(items[i:i + 5000]))
 
     async def stored_visits(self, site: str) -> int:
         return int(await self.r.get(self.k(site, "total")) or 0)

@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS imported (site TEXT, key TEXT, n INTEGER NOT NULL,
     PRIMARY KEY (site, key)) WITHOUT ROWID;
 -- Written by /healthz: proves a transaction can still commit (lock, full disk).
 CREATE TABLE IF NOT EXISTS health (k INTEGER PRIMARY KEY, t REAL NOT NULL);
+-- Starting views per path imported from a previous CMS (replaced, not added, on re-import).
+CREATE TABLE IF NOT EXISTS imported_views (site TEXT, path TEXT, n INTEGER NOT NULL,
+    PRIMARY KEY (site, path)) WITHOUT ROWID;
 """
 PROBE_TIMEOUT = 3.0   # /healthz: a write that takes longer is a failure
 WRITE_ERROR_HOLD = 30.0  # /healthz reports a failed hit commit for this long, or until one succeeds
@@ -239,6 +242,9 @@ class SQLiteStorage:
             q = ",".join("?" * len(paths))
             views.update(con.execute(f"SELECT path, n FROM path_views WHERE site=? AND path IN ({q})",
                                      (site, *paths)).fetchall())
+            for p, n in con.execute(f"SELECT path, n FROM imported_views WHERE site=? AND path IN ({q})",
+                                    (site, *paths)).fetchall():
+                views[p] += n
         return {
             "online": 0,
             "today": days.get(today, 0),
@@ -255,13 +261,16 @@ class SQLiteStorage:
             "SELECT path, SUM(n) AS s FROM day_views WHERE site=? AND day >= ? AND day <= ? "
             "GROUP BY path ORDER BY s DESC, path", (site, keys[-1], keys[0])).fetchall())
 
-    async def import_totals(self, site: str, total: int | None, months: dict[str, int]) -> None:
+    async def import_totals(self, site: str, total: int | None, months: dict[str, int],
+                            views: dict[str, int] | None = None) -> None:
         def run(con):
             with con:
                 if total is not None:
                     con.execute("INSERT OR REPLACE INTO imported VALUES (?,?,?)", (site, "total", total))
                 for m, n in months.items():
                     con.execute("INSERT OR REPLACE INTO imported VALUES (?,?,?)", (site, m, n))
+                con.executemany("INSERT OR REPLACE INTO imported_views VALUES (?,?,?)",
+                                [(site, p, n) for p, n in (views or {}).items()])
         await self.loop.run_in_executor(self.executor, run, self.wcon)
 
     async def stored_visits(self, site: str) -> int:

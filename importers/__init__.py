@@ -1,0 +1,1 @@
+"""Importers that bring another CMS's content into the portal's own formats."""
