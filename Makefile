@@ -40,6 +40,7 @@ serve: setup
 	$(INVOKE) serve-portal
 
 test: setup system-deps
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadgroup
 	node --test tests/js/
 

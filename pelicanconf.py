@@ -228,8 +228,8 @@ GZIP_CACHE = False
 # otherwise compile the theme again, about a second per process. Jinja keys that cache on
 # the template source only, so the options and Jinja's version name the folder.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
-_JINJA_CACHE = os.path.join(CACHE_PATH, "jinja", "{}-{}".format(
-    jinja2.__version__, hashlib.sha1(repr(sorted(JINJA_ENVIRONMENT.items())).encode()).hexdigest()[:12]))
+_JINJA_OPTIONS = hashlib.sha1(repr(sorted(JINJA_ENVIRONMENT.items())).encode()).hexdigest()[:12]
+_JINJA_CACHE = os.path.join(CACHE_PATH, "jinja", f"{jinja2.__version__}-{_JINJA_OPTIONS}")
 os.makedirs(_JINJA_CACHE, exist_ok=True)
 JINJA_ENVIRONMENT["bytecode_cache"] = FileSystemBytecodeCache(_JINJA_CACHE)
 

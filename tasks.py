@@ -183,8 +183,7 @@ def new(c, title="", category=""):
 def check(c):
     """Validate all content without building; lists every problem"""
     from plugins.content_contract.check import check_site, report
-
-    from plugins.scheduling.schedule import upcoming, vi_time, now
+    from plugins.scheduling.schedule import now, upcoming, vi_time
 
     settings = _settings()
     problems = check_site(settings)

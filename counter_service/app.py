@@ -138,7 +138,7 @@ def make_storage(cfg: Config):
     return SQLiteStorage(cfg.db, flush_ms=cfg.flush_ms)
 
 
-def create_app(cfg: Config) -> "HitFastPath":
+def create_app(cfg: Config) -> HitFastPath:
     storage = make_storage(cfg)
     salts = SaltStore(cfg.salt_dir)
     salt_cache: dict = {}
@@ -379,7 +379,7 @@ class HitFastPath:
         return await self.app(scope, receive, send)
 
 
-def app_from_env() -> "HitFastPath":
+def app_from_env() -> HitFastPath:
     """uvicorn factory for --workers > 1: the config travels in COUNTER_SERVICE_CONFIG."""
     import os
     return create_app(Config(**json.loads(os.environ["COUNTER_SERVICE_CONFIG"])))

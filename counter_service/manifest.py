@@ -13,6 +13,7 @@ import logging
 import os
 import time
 import urllib.request
+
 from .contract import MANIFEST_VERSION
 from .contract import canonical_path as normalize
 

@@ -117,7 +117,7 @@ class SQLiteStorage:
             self.probe = asyncio.wrap_future(self.executor.submit(self._probe, self.wcon))
         try:
             await asyncio.wait_for(asyncio.shield(self.probe), PROBE_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return f"a write did not commit within {PROBE_TIMEOUT:g} s (database locked?)"
         except Exception as e:
             return f"write failed: {type(e).__name__}: {e}"

@@ -72,7 +72,7 @@ def _values(cls, names: dict[str, dataclasses.Field], given: dict, settings, own
         values[f.name] = value
     if errors:
         raise SettingsError("\n".join(errors))
-    for name, f in names.items():
+    for f in names.values():
         if f.metadata.get("workers") and not values.get(f.name):
             values[f.name] = build_workers(settings)
     return values

@@ -61,7 +61,7 @@ def error_page(errors: dict | None) -> bytes:
         "trang này tự cập nhật.</p>"
         f'<ul id="danh-sach-loi" style="font-family:ui-monospace,monospace">{items}</ul>'
         f"{TAG.decode()}</body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

@@ -89,7 +89,9 @@ class DeployHandler(PrecompressedHandler):
 def serve(directory: str, port: int):
     import http.server
 
-    handler = lambda *a, **k: DeployHandler(*a, directory=directory, **k)
+    def handler(*a, **k):
+        return DeployHandler(*a, directory=directory, **k)
+
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

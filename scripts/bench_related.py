@@ -152,7 +152,8 @@ def main(argv=None) -> int:
         print(json.dumps(run_phase(args.phase, args.corpus, args.cache, args.workers)))
         return 0
 
-    print(f"# {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}, "
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"# {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load: {load}, "
           f"cpus: {os.cpu_count()}, workers: {args.workers or 'auto'}", flush=True)
     header = ("| articles | phase | wall (s) | CPU (s) | peak RSS (MB) | RSS after loading corpus (MB) "
               "| workers' peak RSS (MB) | tokenised | precision@5 |")

@@ -36,8 +36,8 @@ import tempfile
 import threading
 import time
 from html import escape
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import brotli
 
@@ -58,7 +58,7 @@ def corpus(n: int, seed: int) -> list[dict]:
     try:
         from scripts.gen_corpus import generate
     except ImportError as exc:  # the scale engineer's generator is the agreed corpus
-        raise SystemExit(f"scripts/gen_corpus.py is needed: {exc}")
+        raise SystemExit(f"scripts/gen_corpus.py is needed: {exc}") from exc
     return list(generate(n, seed=seed))
 
 

@@ -148,12 +148,13 @@ def main(argv=None) -> int:
                 raise SystemExit(f"the older tree reports other problems at {n}")
             before = f"{t:.3f} s ({c:.2f} s CPU)"
 
-        def cell(mode):
+        def cell(mode, r=r, base=base):
             t, _, stats, c = r[mode]
             return f"{t:.3f} s ({t / base:.2f}×; {c:.2f} s CPU; {stats['misses']:,} parsed)"
 
-        rows.append(f"| {n:,} | {before} | {base:.3f} s ({r['serial'][3]:.2f} s CPU) | {cell('uncached')} | {cell('cold')} | {cell('warm')} | "
-                    f"{cell('edit')} | {r['cache_bytes'] / 1e6:.1f} MB | {len(r['serial'][1])} | {load} |")
+        rows.append(f"| {n:,} | {before} | {base:.3f} s ({r['serial'][3]:.2f} s CPU) | {cell('uncached')} | "
+                    f"{cell('cold')} | {cell('warm')} | {cell('edit')} | {r['cache_bytes'] / 1e6:.1f} MB | "
+                    f"{len(r['serial'][1])} | {load} |")
         print("  " + rows[-1], flush=True)
     print()
     print("| Articles | Before (--before tree) | No cache, 1 process | No cache, pool (÷ 1 process) "

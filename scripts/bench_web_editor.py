@@ -45,9 +45,8 @@ def main() -> int:
     print(f"{'decap-cms.js brotli 11 (first load)':<44} {len(brotli.compress(main_js, quality=11)):>12,}")
     print(f"{f'{len(chunks)} lazy chunks + wasm, brotli 11':<44} {chunk_br:>12,}")
 
-    from playwright.sync_api import sync_playwright
-
     from conftest import CHROMIUM, CHROMIUM_ARGS, serve_directory
+    from playwright.sync_api import sync_playwright
 
     url, stop = serve_directory(out)
     times = []

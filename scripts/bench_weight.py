@@ -4,7 +4,8 @@
     .venv/bin/python scripts/bench_weight.py --no-build --output /tmp/weight-site
 
 Builds the demo with publishconf.py (precompressed .br/.gz; SITEURL = the local server),
-serves it over HTTPS (self-signed; Chromium only asks for brotli over HTTPS) with a tiny server that sends the `.br` file with ``Content-Encoding: br`` when
+serves it over HTTPS (self-signed; Chromium only asks for brotli over HTTPS) with a tiny
+server that sends the `.br` file with ``Content-Encoding: br`` when
 the client accepts it, and loads home, category, article and search pages in headless
 Chromium (Playwright, Debian's /usr/bin/chromium) with 4x CPU throttling and DevTools'
 "Slow 4G" profile (562.5 ms RTT, 1.44 Mbit/s down). Each page loads in a fresh context

@@ -201,7 +201,7 @@ def _train(texts: list[str]) -> _Chain:
 def _phrases(chain: _Chain) -> list[str]:
     """Two- and three-syllable lower-case phrases seen in the sources, most frequent first."""
     counts: dict[tuple, int] = {}
-    for a, (succ, cum, total) in chain.table.items():
+    for a, (succ, cum, _total) in chain.table.items():
         if a in (START, END) or not a.isalpha() or not a.islower():
             continue
         prev = 0

@@ -121,7 +121,7 @@ class Service:
         if now is not None:
             h["X-Test-Now"] = str(now)
         h.update(headers or {})
-        content = body if body is not None else ('{"path": %s}' % __import__("json").dumps(path)).encode()
+        content = body if body is not None else ('{{"path": {}}}'.format(__import__("json").dumps(path))).encode()
         return self.http.post("/v1/hit", content=content, headers=h)
 
     def counts(self, now, *paths, origin=None) -> dict:

@@ -41,6 +41,8 @@ class MariaDB:
         subprocess.run([INSTALL_DB, "--no-defaults", f"--datadir={self.datadir}", "--skip-test-db",
                         "--auth-root-authentication-method=normal", *self._user],
                        check=True, capture_output=True)
+        self.tmpdir = self.base / "tmp"
+        self.tmpdir.mkdir(exist_ok=True)
         for _attempt in range(3):  # another process may take the free port before mariadbd binds it
             self.port = _free_port()
             log = self.base / "error.log"
@@ -48,7 +50,9 @@ class MariaDB:
                 [MARIADBD, "--no-defaults", f"--datadir={self.datadir}", f"--socket={self.base / 'mysqld.sock'}",
                  f"--port={self.port}", "--bind-address=127.0.0.1", "--skip-grant-tables", "--skip-name-resolve",
                  "--skip-log-bin", "--innodb-buffer-pool-size=32M", "--key-buffer-size=16M",
-                 f"--pid-file={self.base / 'mysqld.pid'}", f"--log-error={log}", *self._user],
+                 f"--pid-file={self.base / 'mysqld.pid'}", f"--log-error={log}",
+                 # its own temp dir: other tests and tools clean /tmp while it runs
+                 f"--tmpdir={self.tmpdir}", *self._user],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:

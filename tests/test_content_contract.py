@@ -4,8 +4,8 @@ import re
 import subprocess
 import sys
 
-
 from conftest import ROOT
+
 from plugins.content_contract import frontmatter, rules
 
 LINE_RE = re.compile(r"^(?P<path>\S+\.md):(?P<line>\d+): (?P<msg>.+) — (?P<hint>.+)$")

@@ -7,9 +7,9 @@ import re
 import time
 
 import pytest
+from conftest import front_matter
 
 import pelicanconf
-from conftest import front_matter
 from plugins.content_contract.check import check_site
 
 PROBLEM_RE = re.compile(r"^\S+\.md:\d+: .+$")
@@ -233,9 +233,10 @@ run("fixed")
 def test_every_autoreload_run_is_validated(site):
     """`pelican -r` (invoke regenerate) keeps one Pelican object: `initialized` fires once,
     so later runs must validate too, or a broken edit would reach Pelican unchecked."""
-    from conftest import ROOT
     import subprocess
     import sys
+
+    from conftest import ROOT
 
     path = site.article("mot", title="Bài một")
     site.article("hai", title="Bài hai")

@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-
 from counter_helpers import ORIGIN, UA, Service, at, redis_server  # noqa: F401 (redis_server: fixture)
 
 A = "/2024/03/thu-hoach-che.html"

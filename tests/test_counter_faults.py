@@ -496,7 +496,7 @@ def test_salt_dir_must_be_a_memory_file_system(tmp_path):
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 2 and "tmpfs" in r.stderr
     shutil.rmtree(disk / "salts-test", ignore_errors=True)
-    store = SaltStore("/dev/shm/counter-salt-test-%d" % os.getpid())
+    store = SaltStore(f"/dev/shm/counter-salt-test-{os.getpid()}")
     store.check()
     try:
         day = "2060-10-01"

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-
 from counter_helpers import Service, at
+
 from counter_service import identity, rules
 from counter_service.clock import BadTestTime, Clock
 

@@ -12,10 +12,10 @@ import subprocess
 import sys
 
 import pytest
+from counter_helpers import ORIGIN, ROOT, UA, Service, at, redis_server  # noqa: F401 (redis_server: fixture)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from counter_helpers import ORIGIN, ROOT, UA, Service, at, redis_server  # noqa: F401 (redis_server: fixture)
 from counter_service import rules
 from counter_service.manifest import normalize
 from counter_service.salt import SaltStore

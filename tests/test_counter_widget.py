@@ -10,8 +10,7 @@ import sys
 
 import brotli
 import pytest
-
-from conftest import ROOT, Site, serve_directory, open_page
+from conftest import ROOT, Site, open_page, serve_directory
 from counter_helpers import free_port
 
 pytestmark = pytest.mark.xdist_group("counter_widget")
@@ -119,7 +118,9 @@ def live(counted_site, tmp_path_factory):
     def start():
         svc = Service.__new__(Service)
         # Service() with this site's origin and manifest, on the port baked into the build
-        import httpx, time  # noqa: E401
+        import time
+
+        import httpx  # noqa: E401
         svc.port = counted_site.counter_port
         svc.base = f"http://127.0.0.1:{svc.port}"
         svc.log = open(work / "service.log", "a")

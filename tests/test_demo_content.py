@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, soup
+
 from plugins import vietnamese
 from scripts.demo import make_demo_images
 

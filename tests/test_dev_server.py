@@ -9,7 +9,6 @@ import sys
 import threading
 
 import pytest
-
 from conftest import ROOT
 
 WAIT = 120_000  # ms: a build on a loaded 2-core machine; we wait for states, never sleep

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
-
 from conftest import Site
+
 from plugins.documents import fields, model, validate
 
 TODAY = "2025-06-01"

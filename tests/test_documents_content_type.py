@@ -11,7 +11,6 @@ import textwrap
 
 import pytest
 import yaml
-
 from conftest import ROOT, Site
 from test_documents import ISOLATE, UBND, doc_meta, write_doc, write_file
 

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 import pytest
+from conftest import serious_axe_violations, soup
 
-from conftest import soup, serious_axe_violations
 from plugins import vietnamese
 from plugins.documents import fields
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from plugins.content_contract import frontmatter
 
 INVOKE = str(ROOT / ".venv" / "bin" / "invoke")

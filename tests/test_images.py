@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
+from conftest import Site
 from PIL import Image
 
-from conftest import Site
 from plugins.images.variants import VariantCache, picture
 from scripts.gen_corpus import generate, make_photo
 

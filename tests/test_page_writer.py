@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import snapshot
-
 from plugins.page_writer.fingerprint import Digester, digest, is_content
+from tests.conftest import snapshot
 
 
 # -- fingerprint (pure) -------------------------------------------------------------------

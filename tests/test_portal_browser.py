@@ -3,8 +3,7 @@
 import json
 
 import pytest
-
-from conftest import soup, serious_axe_violations
+from conftest import serious_axe_violations, soup
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,6 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import Site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -21,7 +20,8 @@ def built(tmp_path_factory):
         author=["Hữu Việt", "Lò Thị Hoa"], summary="Huyện tổng kết <b>năm</b> công tác dân vận.",
         image="{static}/images/2020/che.jpg", image_caption="Thu hoạch chè tại xã Quảng Long.",
         source="Báo Hoàng Sơn", featured=True,
-        body="Đoạn mở đầu.\n\n![Nông dân hái chè]({static}/images/2020/che.jpg \"Nông dân xã Quảng Long hái chè.\")\n\nĐoạn cuối.",
+        body="Đoạn mở đầu.\n\n![Nông dân hái chè]({static}/images/2020/che.jpg "
+             "\"Nông dân xã Quảng Long hái chè.\")\n\nĐoạn cuối.",
     )
     site.article("xss", title="<script>alert(1)</script> Tiêu đề có thẻ", category="Chính trị",
                  date="2021-01-05 09:00", summary="Tóm tắt.")

@@ -9,7 +9,6 @@ import subprocess
 import time
 
 import pytest
-
 from conftest import AXE, CHROMIUM, ROOT, Site, open_page, soup
 
 pytestmark = pytest.mark.browser
@@ -48,7 +47,8 @@ def test_sidebar_card_title_takes_the_wide_column(page, demo_url, sidebar_thumb_
             const r = e => e.getBoundingClientRect();
             const box = r(li), img = r(li.querySelector('img')), title = r(li.querySelector('.mini__title'));
             return {box: box.width, imgLeft: img.left - box.left, imgWidth: img.width,
-                    titleLeft: title.left - box.left, titleWidth: title.width, title: li.querySelector('.mini__title').textContent};
+                    titleLeft: title.left - box.left, titleWidth: title.width,
+                    title: li.querySelector('.mini__title').textContent};
         })""")
     assert len(cards) >= 2
     for c in cards:

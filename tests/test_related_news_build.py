@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, Site, soup
 
 SECTIONS = ("tin-lien-quan", "tin-cung-chuyen-muc", "co-the-ban-quan-tam")

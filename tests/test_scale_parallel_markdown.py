@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 from conftest import Site
+
 from scripts import gen_corpus
 
 
@@ -26,10 +27,10 @@ def test_pool_output_equals_in_process_output(tmp_path):
 
 
 def test_pool_renders_what_the_reader_asks_for(tmp_path):
+    from conftest import ROOT
     from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE
     from pelican.settings import read_settings
 
-    from conftest import ROOT
     from plugins import markup
     from plugins.parallel_markdown.render import Prerender
 
@@ -58,6 +59,7 @@ def test_pool_renders_in_the_order_the_generator_reads(tmp_path):
     """Results arrive as the reader asks for them, so reading overlaps rendering
     (in sorted order the first reads waited for almost the whole pool)."""
     from conftest import ROOT
+
     from scripts import bench_reading
 
     gen_corpus.write(80, 3, str(tmp_path / "corpus"), image_pool=1)

@@ -35,7 +35,7 @@ def test_siblings_decompress_to_originals(tmp_path):
     texts = _tree(out)
     fresh = _run(out, tmp_path / "cache")
     assert fresh == 10  # 5 files x (gz, br)
-    for rel, text in texts.items():
+    for rel, _text in texts.items():
         p = out / rel
         if rel in ("tiny.html", "photo.jpg"):
             assert not os.path.exists(f"{p}.gz") and not os.path.exists(f"{p}.br")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from conftest import Site
+
 from plugins.sitemap_index import split as sm
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -19,14 +20,14 @@ def test_single_file_up_to_the_limit():
     files = sm.split(_blocks(50000), "https://x.example")
     assert list(files) == ["sitemap.xml"]
     root = ET.fromstring(files["sitemap.xml"].encode())
-    assert root.tag == "{%s}urlset" % NS["s"] and len(root) == 50000
+    assert root.tag == "{{{}}}urlset".format(NS["s"]) and len(root) == 50000
 
 
 def test_index_past_the_limit():
     files = sm.split(_blocks(50001), "https://x.example")
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
     index = ET.fromstring(files["sitemap.xml"].encode())
-    assert index.tag == "{%s}sitemapindex" % NS["s"]
+    assert index.tag == "{{{}}}sitemapindex".format(NS["s"])
     locs = [e.text for e in index.findall("s:sitemap/s:loc", NS)]
     assert locs == ["https://x.example/sitemap-1.xml", "https://x.example/sitemap-2.xml"]
     parts = [ET.fromstring(files[f"sitemap-{i}.xml"].encode()) for i in (1, 2)]
@@ -53,7 +54,7 @@ def test_real_build_switches_to_an_index(tmp_path):
     site.build()
     out = site.output
     index = ET.parse(out / "sitemap.xml").getroot()
-    assert index.tag == "{%s}sitemapindex" % NS["s"]
+    assert index.tag == "{{{}}}sitemapindex".format(NS["s"])
     parts = sorted(out.glob("sitemap-*.xml"))
     assert len(parts) == len(index) >= 2
     locs = [u.find("s:loc", NS).text for p in parts for u in ET.parse(p).getroot()]

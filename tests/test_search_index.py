@@ -3,7 +3,6 @@ and the shared query vectors (also run by tests/js/search.test.mjs with lunr.js)
 
 from __future__ import annotations
 
-import brotli
 import gzip
 import json
 import os
@@ -11,6 +10,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import brotli
 import pytest
 from lunr.index import Index
 from lunr.pipeline import Pipeline

@@ -5,8 +5,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-
-from conftest import Site, serve_directory, serious_axe_violations
+from conftest import Site, serious_axe_violations, serve_directory
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import brotli
 import gzip
 import json
 import re
 
+import brotli
 import pytest
-
 from conftest import ROOT, Site
 
 

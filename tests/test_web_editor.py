@@ -14,7 +14,6 @@ import time
 
 import pytest
 import yaml
-
 from conftest import ROOT, open_page
 
 WAIT = 120_000
@@ -100,9 +99,9 @@ def test_publish_settings_use_the_git_host_and_the_editorial_workflow():
 
 
 def test_editor_writes_an_article_with_a_photo_that_the_site_publishes(editor, browser, tmp_path):
+    from pelican.settings import read_settings
     from PIL import Image
 
-    from pelican.settings import read_settings
     from plugins.content_contract.check import check_site
 
     url, site = editor

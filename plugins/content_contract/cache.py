@@ -50,7 +50,7 @@ def fingerprint(*parts, files=()) -> str:
     return h.hexdigest()
 
 
-def open_cache(settings, name: str, *parts) -> "FileCache":
+def open_cache(settings, name: str, *parts) -> FileCache:
     """CACHE_PATH/content_contract/<name>.pickle (in memory only without CACHE_PATH or with
     CONTENT_CONTRACT_CACHE = False). Its records depend on the parsing and rules code, on
     parts (settings they use) and on the working directory (problems name files relative

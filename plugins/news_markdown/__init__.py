@@ -3,7 +3,8 @@
 Enabled in pelicanconf.MARKDOWN as "plugins.news_markdown:NewsMarkdownExtension".
 """
 
-from .figures import FigureExtension as NewsMarkdownExtension, FigureTreeprocessor
+from .figures import FigureExtension as NewsMarkdownExtension
+from .figures import FigureTreeprocessor
 
 __all__ = ["NewsMarkdownExtension", "FigureTreeprocessor", "makeExtension"]
 

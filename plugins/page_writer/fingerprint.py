@@ -22,7 +22,8 @@ import hashlib
 import marshal
 import os
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _SCALARS = {str, int, float, bool, type(None), bytes}
 _CODE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type)

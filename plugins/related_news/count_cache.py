@@ -7,7 +7,7 @@ import itertools
 import os
 import pickle
 import tempfile
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp

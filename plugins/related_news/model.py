@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Callable, Sequence, Union
+from collections.abc import Callable, Sequence
 
 from .tokens import content_hash
 
-Text = Union[str, Callable[[], str]]
+Text = str | Callable[[], str]
 
 
 def _text(value: Text) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp

@@ -3,7 +3,7 @@ Pure: no Pelican."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .model import Doc
 from .ranking import _days

@@ -3,8 +3,8 @@ row blocks; a test checks them equal), document-frequency cuts, top terms. Pure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-from counter_service.contract import MANIFEST_FILE, MANIFEST_VERSION as VERSION
+
+from counter_service.contract import MANIFEST_FILE
+from counter_service.contract import MANIFEST_VERSION as VERSION
 from counter_service.contract import canonical_path as path_for
 from plugins.fileutil import atomic_write
 

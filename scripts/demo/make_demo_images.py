@@ -90,7 +90,7 @@ def sky(img, rng, top=(120, 170, 220), bottom=(225, 235, 240), horizon=0.55):
     if rng.random() < 0.7:  # a few soft clouds
         for _ in range(int(rng.integers(2, 5))):
             cx, cy = rng.integers(0, w), rng.integers(int(h * 0.05), int(h * 0.3))
-            for k in range(5):
+            for _k in range(5):
                 r = int(rng.integers(25, 60) * w / 1200)
                 ox = int(rng.integers(-60, 60) * w / 1200)
                 d.ellipse([cx + ox - r * 2, cy - r, cx + ox + r * 2, cy + r], fill=_mix(bottom, (255, 255, 255), 0.6))

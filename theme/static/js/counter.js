@@ -48,8 +48,11 @@
     if (beacon && navigator.sendBeacon) return navigator.sendBeacon(url, body);
     return fetch(url, {method: 'POST', body: body, keepalive: true, mode: 'no-cors', credentials: 'omit'});
   }
+  // The hit's outcome, for the page's other calls to the service (reader.js): they wait
+  // for it and send nothing when the service is down.
+  window.portalCounterUp = down ? Promise.resolve(false)
+    : hit(path).then(function () { counts(); return true; }, function () { fail(); return false; });
   if (down) fill(null);
-  else hit(path).then(counts, fail);
   document.addEventListener('click', function (e) {
     var a = !down && e.target.closest && e.target.closest('a[data-count-hit]');
     if (a) try { hit(a.getAttribute('data-count-hit'), 1); } catch (x) {}

@@ -22,6 +22,15 @@
   base = base.replace(/\/+$/, '');
 
   function get(url, opts) {
+    // counter.js (earlier in the page) tells whether its hit reached the service: a down
+    // service gets no more requests on this page or in this tab (issue 13's back-off).
+    return (window.portalCounterUp || Promise.resolve(true)).then(function (up) {
+      if (!up) throw new Error('down');
+      return fetchJSON(url, opts);
+    });
+  }
+
+  function fetchJSON(url, opts) {
     var ctl = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (ctl) ctl.abort(); }, 4000);
     opts = opts || {};
@@ -103,13 +112,17 @@
   var cm = document.getElementById('y-kien');
   if (cm) {
     var load = function () {
-      var sc = document.createElement('script');
-      sc.src = cm.getAttribute('data-comments-script');
-      sc.async = true;
-      sc.onerror = function () {
+      var down = function () {
         cm.querySelector('[data-comments-status]').textContent = 'Chưa tải được ý kiến bạn đọc; xin thử lại sau.';
       };
-      document.head.appendChild(sc);
+      (window.portalCounterUp || Promise.resolve(true)).then(function (up) {
+        if (!up) return down();  // the service is down: no request at all
+        var sc = document.createElement('script');
+        sc.src = cm.getAttribute('data-comments-script');
+        sc.async = true;
+        sc.onerror = down;
+        document.head.appendChild(sc);
+      });
     };
     if (!window.IntersectionObserver) return load();
     var io = new IntersectionObserver(function (es) {
