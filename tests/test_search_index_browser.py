@@ -41,6 +41,8 @@ def test_header_box_dan_van_by_keyboard(page, demo_url):
     assert page.is_visible("#goi-y-tim-kiem")
     marks = page.locator(".search-suggest mark").all_inner_texts()
     assert "dân" in [m.lower() for m in marks]  # highlighted although typed without diacritics
+    # every year has arrived (the list is re-rendered as each one does): then move into it
+    page.wait_for_selector('.search-suggest ol[aria-busy="false"]', state="attached")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.closest('.search-suggest') !== null")
     href = page.evaluate("document.activeElement.href")
