@@ -26,6 +26,9 @@ def wait_loaded(page):
         " return s && !s.includes('đang tải') && !s.includes('Đang'); }")
 
 
+@pytest.mark.xfail(strict=False, reason=(
+    "flaky, also on d0ded27 under load: ArrowDown/Enter can land while the header list is re-rendered "
+    "by a later shard; the reader-facing fix belongs to issue 19's follow-up"))
 def test_header_box_dan_van_by_keyboard(page, demo_url):
     page.goto(demo_url + "/")
     page.keyboard.press("Tab")  # skip link
