@@ -26,6 +26,7 @@ import argparse
 import os
 import pickle
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -212,6 +213,19 @@ def bench_variant(name: str, settings_text: str, content: str, workdir: str, fir
             "pages": f"{cold_pages} → {warm_pages(cache)}"}
 
 
+def median_result(rounds: list[dict]) -> dict:
+    """The median of each measured number over the rounds (the first round's counts)."""
+    if len(rounds) == 1:
+        return rounds[0]
+    out = dict(rounds[0])
+    for build in ("first", "cold", "warm"):
+        if rounds[0][build] is None:
+            continue
+        out[build] = {key: statistics.median(r[build][key] for r in rounds) for key in ("time", "rss", "pss")}
+        out[build]["load"] = rounds[0][build]["load"]
+    return out
+
+
 def fmt_row(n: int, r: dict, ref: dict | None) -> str:
     c, w, f = r["cold"], r["warm"], r["first"]
     ratio = f"{c['time'] / ref['cold']['time']:.2f}×" if ref else "—"
@@ -240,6 +254,9 @@ def main(argv=None) -> int:
     ap.add_argument("--publish", action="store_true", help="also the publish build (precompression)")
     ap.add_argument("--no-first-build", action="store_true",
                     help="skip the portal's first build (photo variants then come from the cold build)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat the builds this many times, interleaved (baseline, current, baseline, ...), "
+                         "and report each build's median: one run on a noisy machine varies by 15 %%")
     ap.add_argument("--keep", action="store_true", help="keep outputs and corpora")
     ap.add_argument("--baseline", metavar="TREE",
                     help="another checkout (e.g. `git worktree add /tmp/before HEAD~1`): each portal "
@@ -259,10 +276,18 @@ def main(argv=None) -> int:
             if args.baseline and name != "bare":
                 runs.append((f"{name} (baseline)", name, os.path.abspath(args.baseline)))
             runs.append((name, name, ROOT))
-        for label, name, root in runs:
-            result = bench_variant(name, globals()[VARIANTS[name]], content, args.workdir,
-                                   first_build=not args.no_first_build, root=root)
-            result["name"] = label
+        results: dict[str, list[dict]] = {}
+        for rnd in range(args.rounds):
+            for label, name, root in runs:
+                result = bench_variant(name, globals()[VARIANTS[name]], content, args.workdir,
+                                       first_build=not args.no_first_build, root=root)
+                result["name"] = label
+                results.setdefault(label, []).append(result)
+                if args.rounds > 1:
+                    print(f"  round {rnd + 1}/{args.rounds}: {label}: cold {result['cold']['time']:.1f} s, "
+                          f"warm {result['warm']['time']:.1f} s, load {result['cold']['load']}", flush=True)
+        for label, name, _ in runs:
+            result = median_result(results[label])
             if name == "bare":
                 bare = result
             row = fmt_row(n, result, None if name == "bare" else bare)
