@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from . import identity, rules
 from .clock import BadTestTime, Clock
+from .lifecycle import running
 from .manifest import Manifest, normalize
 from .salt import SaltStore
 
@@ -324,28 +325,16 @@ def create_app(cfg: Config) -> HitFastPath:
         return PlainTextResponse(metrics.render(storage.name),
                                  media_type="text/plain; version=0.0.4; charset=utf-8")
 
-    async def background():
-        while True:
-            await asyncio.sleep(2)
-            try:
-                await asyncio.to_thread(manifest.reload)
-                await storage.housekeep(clock.now(), site)
-                await asyncio.to_thread(salts.purge, clock.now())
-            except Exception:
-                log.exception("housekeeping failed")
+    async def housekeeping():
+        await asyncio.to_thread(manifest.reload)
+        await storage.housekeep(clock.now(), site)
+        await asyncio.to_thread(salts.purge, clock.now())
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await asyncio.to_thread(salts.check)
-        await storage.start()
-        task = asyncio.create_task(background())
-        try:
+        async with running(storage, housekeeping):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            await storage.close()  # SIGTERM: commit everything queued before exit
 
     app = Starlette(routes=[
         Route("/v1/hit", _ASGI(hit), methods=["POST"]),

@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from . import identity, rules
+from .lifecycle import running
 from .ratings import STARS, RedisRatings, SQLiteRatings, ballot
 
 log = logging.getLogger("counter_service")
@@ -183,30 +184,17 @@ def attach(app, cfg, *, storage, manifest, clock, client_ip, day_salt) -> None:
             log.warning("comments: no COMMENTS_ADMIN_PASSWORD(_FILE): the moderation page is off")
     app.router.routes.extend(routes)
 
-    async def background():
-        while True:
-            await asyncio.sleep(2)
-            try:
-                if policy is not None:
-                    await asyncio.to_thread(policy.reload)
-                await ratings.housekeep(site, clock.now())
-            except Exception:
-                log.exception("reader housekeeping failed")
+    async def housekeeping():
+        if policy is not None:
+            await asyncio.to_thread(policy.reload)
+        await ratings.housekeep(site, clock.now())
 
     inner = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
     async def lifespan(a):
-        async with inner(a):
-            await ratings.start()
-            task = asyncio.create_task(background())
-            try:
-                yield
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                await ratings.close()  # SIGTERM: every queued vote is committed first
+        async with inner(a), running(ratings, housekeeping, what="reader housekeeping"):
+            yield  # leaving: every queued vote is committed, then the counter's store closes
 
     app.router.lifespan_context = lifespan
     app.state.ratings = ratings

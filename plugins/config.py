@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import sys
 from typing import Any, ClassVar
 
 from plugins.pool import resolve_workers
@@ -19,6 +20,53 @@ from plugins.pool import resolve_workers
 
 class SettingsError(ValueError):
     """A setting that no plugin knows, or of the wrong type."""
+
+
+class SettingsStop(SystemExit):
+    """Bad settings at start-up: exit status 1 with the list already printed, no traceback
+    (Pelican logs any Exception with its traceback; a SystemExit passes through)."""
+
+    def __init__(self, message: str):
+        SystemExit.__init__(self, 1)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _plugin_configs(pelican) -> list:
+    """The settings classes of the plugins this build loaded (``plugins.x`` -> ``plugins.x.config``)."""
+    out = []
+    for plugin in getattr(pelican, "plugins", ()):
+        module = sys.modules.get(f"{getattr(plugin, '__name__', '')}.config")
+        cls = getattr(module, "Config", None)
+        if isinstance(cls, type) and issubclass(cls, (PluginConfig, DictConfig)):
+            out.append(cls)
+    return out
+
+
+def check_plugins(pelican, first=None, stream=None) -> None:
+    """Check every loaded plugin's settings once and report every problem at once.
+
+    Each plugin connects its ``Config.check_at_start`` to ``initialized``; the first one to run
+    checks them all, so a settings file with three typos lists three lines, not the first."""
+    if getattr(pelican, "_plugin_settings_checked", False):
+        return
+    pelican._plugin_settings_checked = True
+    classes = ([first] if first else []) + [c for c in _plugin_configs(pelican) if c is not first]
+    errors: list[str] = []
+    for cls in classes:
+        try:
+            cls.check(pelican)
+        except ValueError as exc:  # SettingsError and the plugins' own ValueErrors
+            errors += str(exc).splitlines()
+    if errors:
+        stream = stream or sys.stderr
+        for line in errors:
+            stream.write(f"Lỗi thiết lập: {line}\n")
+        stream.write(f"{len(errors)} lỗi thiết lập. Sửa tệp thiết lập (pelicanconf.py, publishconf.py) "
+                     "rồi chạy lại.\n")
+        raise SettingsStop(f"{len(errors)} lỗi thiết lập; trang chưa được dựng")
 
 
 def build_workers(settings) -> int:
@@ -97,9 +145,14 @@ class PluginConfig:
         return cls(**_values(cls, names, given, settings, cls.OWNER or cls.PREFIX, cls.FOREIGN))
 
     @classmethod
-    def check_at_start(cls, pelican) -> None:
-        """An ``initialized`` receiver: a bad setting stops the build before any work."""
+    def check(cls, pelican) -> None:
+        """Raise SettingsError (a ValueError) on a bad setting; a plugin may check more."""
         cls.from_settings(pelican.settings)
+
+    @classmethod
+    def check_at_start(cls, pelican) -> None:
+        """An ``initialized`` receiver: bad settings stop the build before any work."""
+        check_plugins(pelican, cls)
 
 
 class DictConfig:
@@ -117,6 +170,11 @@ class DictConfig:
         return cls(**values)
 
     @classmethod
-    def check_at_start(cls, pelican) -> None:
-        """An ``initialized`` receiver: a bad setting stops the build before any work."""
+    def check(cls, pelican) -> None:
+        """Raise SettingsError (a ValueError) on a bad setting; a plugin may check more."""
         cls.from_settings(pelican.settings)
+
+    @classmethod
+    def check_at_start(cls, pelican) -> None:
+        """An ``initialized`` receiver: bad settings stop the build before any work."""
+        check_plugins(pelican, cls)

@@ -19,6 +19,7 @@ Pure: no Pelican. Every plugin that spreads work over processes calls ``fork_map
 
 from __future__ import annotations
 
+import collections
 import gc
 import os
 import pickle
@@ -114,10 +115,11 @@ def _child(fn, jobs, task_fd: int, result_fd: int) -> None:
 
 
 class _Worker:
-    __slots__ = ("pid", "task_fd", "result_fd", "busy")
+    __slots__ = ("pid", "task_fd", "result_fd", "queue")
 
     def __init__(self, pid, task_fd, result_fd):
-        self.pid, self.task_fd, self.result_fd, self.busy = pid, task_fd, result_fd, None
+        self.pid, self.task_fd, self.result_fd = pid, task_fd, result_fd
+        self.queue: collections.deque[int] = collections.deque()  # chunks sent, not yet answered
 
 
 def _fork_worker(fn, jobs) -> _Worker:
@@ -200,6 +202,11 @@ def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
             sel.register(w.result_fd, selectors.EVENT_READ)
         done: dict[int, list] = {}
         window = max(1, in_flight) * (children + 1)
+        # Without ``prepare`` a task is a few bytes: a child gets its next chunk queued before it
+        # finishes the current one, so it never waits for the parent (busy with a chunk of its
+        # own) to feed it. A prepared payload can be large: one at a time, or a full task pipe
+        # and a full result pipe would wait on each other.
+        depth = 2 if prepare is None else 1
         next_send = next_yield = 0
 
         def check(number, outcome):
@@ -215,9 +222,9 @@ def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
         def feed():
             nonlocal next_send
             for w in pool:
-                if w.busy is None and next_send < len(bounds) and next_send < next_yield + window:
+                while len(w.queue) < depth and next_send < len(bounds) and next_send < next_yield + window:
                     _send(w.task_fd, _frame(next_send, (bounds[next_send], payload(bounds[next_send]))))
-                    w.busy = next_send
+                    w.queue.append(next_send)
                     next_send += 1
 
         def collect(timeout):
@@ -231,9 +238,9 @@ def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
                     _OPEN_FDS.difference_update((w.task_fd, w.result_fd))
                     os.close(w.task_fd)
                     os.close(w.result_fd)
-                    what = label(jobs[bounds[w.busy][0]]) if w.busy is not None else "idle"
+                    what = label(jobs[bounds[w.queue[0]][0]]) if w.queue else "idle"
                     raise PoolError(f"a worker process died (exit status {status}) while running {what}")
-                w.busy = None
+                w.queue.popleft()
                 check(*msg)
 
         while next_yield < len(bounds):
@@ -242,7 +249,7 @@ def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
             if next_yield not in done:
                 # Our turn to work: the next chunk if nobody has it, else one further on.
                 if next_send < len(bounds) and next_send < next_yield + window and (
-                        next_send == next_yield or all(w.busy is not None for w in pool)):
+                        next_send == next_yield or all(w.queue for w in pool)):
                     number, next_send = next_send, next_send + 1
                     check(number, _run_chunk(fn, jobs, bounds[number], payload(bounds[number])))
                 else:

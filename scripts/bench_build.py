@@ -16,6 +16,8 @@ For each: cold build (empty output and content cache; for the portal the photo-v
 of a first build is kept, as CI keeps CACHE_PATH; the first build is reported apart), then a
 warm rebuild after editing one article with Pelican's content cache on (as
 ``invoke regenerate``/``livereload`` run it).
+CPU is user + system seconds of the build and its reaped workers (from wait4()); on a shared
+machine it moves much less than wall time, so compare trees on it first.
 Peak RSS is the pelican process's (and its reaped children's) maximum, from wait4(); peak
 PSS is sampled every 0.5 s over the whole process tree (forked workers share most pages).
 """
@@ -135,7 +137,10 @@ def run_pelican(settings: str, content: str, output: str) -> dict:
     if proc.returncode != 0:
         sys.stderr.write(out.decode("utf-8", "replace")[-4000:])
         raise SystemExit(f"build failed ({settings})")
-    return {"time": wall, "rss": ru.ru_maxrss / 1024, "pss": peak[0], "load": load}
+    # CPU seconds of the build and its reaped workers: less sensitive than wall time to
+    # what else the machine runs (another build steals wall time, not much CPU time).
+    cpu = ru.ru_utime + ru.ru_stime
+    return {"time": wall, "cpu": cpu, "rss": ru.ru_maxrss / 1024, "pss": peak[0], "load": load}
 
 
 def tree_size(path: str) -> tuple[int, int]:
@@ -221,7 +226,7 @@ def median_result(rounds: list[dict]) -> dict:
     for build in ("first", "cold", "warm"):
         if rounds[0][build] is None:
             continue
-        out[build] = {key: statistics.median(r[build][key] for r in rounds) for key in ("time", "rss", "pss")}
+        out[build] = {key: statistics.median(r[build][key] for r in rounds) for key in ("time", "cpu", "rss", "pss")}
         out[build]["load"] = rounds[0][build]["load"]
     return out
 
@@ -232,15 +237,17 @@ def fmt_row(n: int, r: dict, ref: dict | None) -> str:
     first = f"{f['time']:.1f} s" if f else "—"
     rss = max(x["rss"] for x in (c, w, f) if x)
     pss = max(x["pss"] for x in (c, w, f) if x)
-    return (f"| {n:,} | {r['name']} | {first} | {c['time']:.1f} s | {w['time']:.1f} s ({w['time'] / c['time']:.2f}×) | "
+    return (f"| {n:,} | {r['name']} | {first} | {c['time']:.1f} s | {c['cpu']:.1f} s "
+            f"| {w['time']:.1f} s ({w['time'] / c['time']:.2f}×) | {w['cpu']:.1f} s | "
             f"{r['pages']} | {rss:.0f} MB | {pss:.0f} MB | {r['files']:,} | {r['size'] / 1e6:.0f} MB | {ratio} | "
             f"{c['load']} |")
 
 
-HEADER = ("| Articles | Build | First build (no photo variants yet) | Cold | Warm after 1 edit (÷ cold) "
+HEADER = ("| Articles | Build | First build (no photo variants yet) | Cold | Cold CPU (all processes) "
+          "| Warm after 1 edit (÷ cold) | Warm CPU "
           "| Pages rendered / kept, cold → warm | Peak RSS, one process | Peak PSS, all processes "
           "| Output files | Output size | Cold ÷ bare | Load avg at start |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main(argv=None) -> int:
@@ -284,8 +291,9 @@ def main(argv=None) -> int:
                 result["name"] = label
                 results.setdefault(label, []).append(result)
                 if args.rounds > 1:
-                    print(f"  round {rnd + 1}/{args.rounds}: {label}: cold {result['cold']['time']:.1f} s, "
-                          f"warm {result['warm']['time']:.1f} s, load {result['cold']['load']}", flush=True)
+                    c, w = result["cold"], result["warm"]
+                    print(f"  round {rnd + 1}/{args.rounds}: {label}: cold {c['time']:.1f} s ({c['cpu']:.1f} s CPU), "
+                          f"warm {w['time']:.1f} s ({w['cpu']:.1f} s CPU), load {c['load']}", flush=True)
         for label, name, _ in runs:
             result = median_result(results[label])
             if name == "bare":

@@ -145,3 +145,16 @@ def test_a_mistyped_setting_fails_the_build(site):
     assert proc.returncode != 0
     assert "SEARCH_LEAD_WORD" in proc.stdout + proc.stderr
     assert not site.output.exists()
+
+
+def test_every_bad_setting_is_listed_at_once_without_a_traceback(site):
+    # Three plugins, three problems: one report, in Vietnamese, and no Python traceback.
+    site.extra_settings = '\nSEARCH_LEAD_WORDS = "abc"\nPAGE_WRITER_WORKERZ = 3\nPORTAL_NOW = "hôm qua"\n'
+    proc = site.build(check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1
+    assert "Traceback" not in out
+    for line in ("SEARCH_LEAD_WORDS = 'abc' sai kiểu", "PAGE_WRITER_WORKERZ không có trong plugins.page_writer",
+                 "PORTAL_NOW = 'hôm qua' không đọc được", "3 lỗi thiết lập"):
+        assert line in out, out
+    assert not site.output.exists()

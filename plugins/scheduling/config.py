@@ -16,8 +16,8 @@ class Config(PluginConfig):
     now: str = dataclasses.field(default="", metadata={"setting": "PORTAL_NOW"})
 
     @classmethod
-    def check_at_start(cls, pelican) -> None:
+    def check(cls, pelican) -> None:
         from .schedule import now
 
-        super().check_at_start(pelican)
+        super().check(pelican)
         now(pelican.settings)  # an unreadable PORTAL_NOW stops the build, named
