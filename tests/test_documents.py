@@ -421,3 +421,22 @@ def test_sizes_and_numbers():
     assert fields.human_size(3000) == "2,9 KB"
     assert fields.human_size(1536 * 1024) == "1,5 MB"
     assert model.number_key("Số: 152/KH-UBND") == model.number_key("152/kh-ubnd") == "152/KH-UBND"
+
+
+def test_an_unreadable_field_is_reported_once(tmp_path):
+    # The YAML error of one field is the problem; "missing" or "wrong type" for that same
+    # field would be a second, wrong line for the editor to chase.
+    site = Site(tmp_path)
+    write_file(site, "ok.pdf", 100)
+    meta = doc_meta("5/QĐ-UBND", "Quyết định về chợ phiên", "Quyết định", UBND, "2024-03-01", files=["ok.pdf"])
+    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+    text = text.replace("so_ky_hieu: 5/QĐ-UBND", 'so_ky_hieu: "5/QĐ-UBND')
+    text = re.sub(r"ngay_ban_hanh: .*", "ngay_ban_hanh: [2024-03-01", text)
+    write_doc(site, "cho-phien", raw=text)
+    problems = validate.check({"PATH": str(site.content)})
+    assert problems, "the broken fields must be reported"
+    by_line: dict[int, list[str]] = {}
+    for p in problems:
+        by_line.setdefault(p.line, []).append(p.message)
+    assert all(len(m) == 1 for m in by_line.values()), by_line
+    assert not any(m.startswith(("thiếu", "để trống")) for ms in by_line.values() for m in ms), by_line

@@ -58,12 +58,16 @@ def check_sources(sources: list[SourceFile], files_dir: str, types: list[str]) -
         out.extend(src.problems)
         if not src.meta:
             continue
-        m = src.meta
+        # A field whose YAML could not be read was reported with its line already: no
+        # "missing" or "wrong type" second line for it.
+        m = {k: v for k, v in src.meta.items() if k not in src.unreadable}
         for key in m:
             if key not in KEYS:
                 out.append(Problem(src.path, _line(src, key), f"trường không được hỗ trợ '{key}'",
                                    suggest(key, KEYS) or "xóa dòng này hoặc xem docs/documents.md"))
         for key in REQUIRED:
+            if key in src.unreadable:
+                continue
             if _blank(m.get(key)):
                 what = "thiếu" if key not in m else "để trống"
                 out.append(Problem(src.path, _line(src, key), f"{what} {BY_KEY[key].label} '{key}'",

@@ -1,17 +1,16 @@
 """Write `.gz` and `.br` next to text files, so a web server can send them as they are.
 
-Pure (brotli + gzip). Results are cached by content hash: Pelican rewrites every
-file on every build, but unchanged bytes are never compressed twice.
+Pure. The bytes come from ``plugins.compression``. Results are cached by content hash and
+compressor settings: Pelican rewrites every file on every build, but unchanged bytes are
+never compressed twice.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 
-import brotli
-
+from plugins.compression import compress, settings_key
 from plugins.fileutil import atomic_write, link_or_copy
 
 EXTENSIONS = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt")
@@ -53,11 +52,11 @@ def compress_file(path: str, want_gz: bool, want_br: bool, cache_dir: str | None
     for ext, want in ((".gz", want_gz), (".br", want_br)):
         if not want:
             continue
-        cached = os.path.join(cache_dir, digest[:2], f"{digest}-{q}{ext}") if cache_dir else None
+        cached = os.path.join(cache_dir, digest[:2], f"{digest}-{settings_key(q)}{ext}") if cache_dir else None
         if cached and os.path.exists(cached):
             _place(cached, path + ext)
             continue
-        blob = gzip.compress(data, 9, mtime=0) if ext == ".gz" else brotli.compress(data, quality=q)
+        blob = compress(data, ext, q)
         fresh += 1
         if cached:
             atomic_write(cached, blob)

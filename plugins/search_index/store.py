@@ -9,21 +9,17 @@ rebuilt, never trusted.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import re
 from pathlib import Path
 
-import brotli
-
-from plugins import pool
+from plugins import compression, pool
 from plugins.fileutil import atomic_write, link_or_copy
 
 from . import builder
 
-GZIP_LEVEL = 9
 # Shards: quality 10 costs ~40% of quality 11's CPU for <1% more bytes (docs/benchmarks.md,
 # ## Search). lunr.js is compressed once (cached) and the manifest is tiny: they get 11.
 BROTLI_QUALITY = 10
@@ -37,16 +33,9 @@ _OURS_RE = re.compile(r"^(?:\d{4}-(?:core|lead)\.[0-9a-f]{12}\.json|lunr-[\d.]+\
                       r"(?:\.gz|\.br)?$")
 
 
-def compressed(data: bytes, quality: int = BROTLI_QUALITY) -> dict[str, bytes]:
-    """The precompressed twins a static server hands out (nginx gzip_static/brotli_static)."""
-    return {
-        ".gz": gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0),
-        ".br": brotli.compress(data, quality=quality, mode=brotli.MODE_TEXT),
-    }
-
-
 def twins(data: bytes, quality: int = BROTLI_QUALITY) -> dict[str, bytes]:
-    return {"": data, **compressed(data, quality)}
+    """The file and its .gz/.br, as ``plugins.compression`` makes them for every text file."""
+    return {"": data, **compression.twins(data, quality)}
 
 
 def _sha(data: bytes) -> str:
@@ -55,7 +44,7 @@ def _sha(data: bytes) -> str:
 
 def file_key(content_key: str, quality: int) -> str:
     """Cache key: the content's key plus everything that shapes the compressed bytes."""
-    return _sha(f"{content_key}|gz{GZIP_LEVEL}|br{quality}|brotli{brotli.__version__}".encode())[:32]
+    return _sha(f"{content_key}|{compression.settings_key(quality)}".encode())[:32]
 
 
 class Cache:
