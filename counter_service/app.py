@@ -295,7 +295,10 @@ def create_app(cfg: Config) -> HitFastPath:
         for path, n in cached[1]:
             info = manifest.info(path)
             if path in manifest and (kind == "all" or info.get("kind") == kind):
-                items.append({"path": path, "title": info.get("title", ""), "views": n})
+                item = {"path": path, "title": info.get("title", ""), "views": n}
+                if info.get("image"):
+                    item["image"] = info["image"]
+                items.append(item)
                 if len(items) >= limit:
                     break
         return JSONResponse({"days": days, "items": items}, headers=cors(
