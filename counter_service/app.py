@@ -295,10 +295,7 @@ def create_app(cfg: Config) -> HitFastPath:
         for path, n in cached[1]:
             info = manifest.info(path)
             if path in manifest and (kind == "all" or info.get("kind") == kind):
-                item = {"path": path, "title": info.get("title", ""), "views": n}
-                if info.get("image"):
-                    item["image"] = info["image"]
-                items.append(item)
+                items.append({"path": path, "title": info.get("title", ""), "views": n})
                 if len(items) >= limit:
                     break
         return JSONResponse({"days": days, "items": items}, headers=cors(

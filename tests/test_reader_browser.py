@@ -88,12 +88,9 @@ def test_article_sections_and_policy_file(built):
     policy = json.loads((built.output / "counter" / "comments.json").read_text(encoding="utf-8"))
     assert set(policy["open"]) == {A1, A2} and policy["closed"] == [A_OLD]
     assert policy["links"] == 0 and policy["max_length"] == 2000
-    # "Tin xem nhiều" needs no file of its own: the counter manifest has each article's
-    # title and thumbnail, and /v1/top hands them out with the counts.
-    assert not (built.output / "counter" / "cards.json").exists()
-    paths = json.loads((built.output / "counter" / "manifest.json").read_text(encoding="utf-8"))["paths"]
-    assert paths[A1]["title"] == "Nậm Păng khai mạc phiên chợ vùng cao" and paths[A1]["kind"] == "article"
-    assert paths[A1]["image"].endswith(".jpg")
+    cards = json.loads((built.output / "counter" / "cards.json").read_text(encoding="utf-8"))["cards"]
+    assert cards[A1]["t"] == "Nậm Păng khai mạc phiên chợ vùng cao" and cards[A1]["u"] == A1.lstrip("/")
+    assert cards[A1]["i"].endswith(".jpg")
 
 
 def test_site_switch_off(tmp_path):
@@ -347,9 +344,6 @@ def test_most_read_lists_visited_pages(browser, live):
         hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
         assert {h.lstrip("/") for h in hrefs} >= {A1.lstrip("/"), A2.lstrip("/")}
         assert "Nậm Păng khai mạc phiên chợ vùng cao" in pg.locator("#tin-xem-nhieu").inner_text()
-        # the thumbnail came with /v1/top, from the counter manifest
-        a1 = pg.locator(f"#tin-xem-nhieu li a[href$='{A1}'] img")
-        assert a1.count() == 1 and a1.get_attribute("src").endswith(".jpg")
     finally:
         ctx.close()
 

@@ -10,7 +10,7 @@ import zoneinfo
 from pelican import signals
 
 from plugins.markup import html_to_text
-from plugins.visitor_counter.manifest import add_paths, path_for
+from plugins.visitor_counter.manifest import path_for
 
 from . import policy
 from .config import Config
@@ -37,7 +37,7 @@ def add_states(generator) -> None:
     cfg = Config.from_settings(generator.settings)
     now = dt.datetime.now(zoneinfo.ZoneInfo(generator.settings.get("TIMEZONE") or "UTC"))
     generator.context["READER"] = cfg
-    items, thumbs = [], []
+    items, cards = [], {}
     for a in generator.articles:
         state, closes = policy.comment_state(cfg.enabled, a.metadata.get("comments"), a.date,
                                              cfg.close_after_days, now)
@@ -45,13 +45,9 @@ def add_states(generator) -> None:
         path = path_for(a.url)
         title = html_to_text(a.title)
         items.append((path, title, state, closes))
-        thumb = _thumb(getattr(a, "image", "")) if cfg.most_read else ""
-        if thumb:
-            thumbs.append({"path": a.url, "image": thumb})
+        cards[path] = {"t": title, "u": a.url, "i": _thumb(getattr(a, "image", ""))}
     _state["policy"] = policy.policy_file(items, cfg.max_length, cfg.links)
-    # "Tin xem nhiều" gets titles and links from /v1/top (the counter manifest has them) and
-    # thumbnails from here: no per-article file for every page to fetch.
-    add_paths(generator.context, thumbs)
+    _state["cards"] = cards if cfg.most_read else None
 
 
 def add_popular(generators) -> None:
@@ -80,6 +76,9 @@ def write(pelican) -> None:
     if "policy" not in _state:
         return
     policy.write_json(_state.pop("policy"), pelican.output_path, "comments.json")
+    cards = _state.pop("cards")
+    if cards is not None:
+        policy.write_json({"version": policy.VERSION, "cards": cards}, pelican.output_path, "cards.json")
 
 
 def register():

@@ -47,13 +47,10 @@ def build(items: list[tuple[str, str, str]], extra: list, html: list[str]) -> di
             e = {"path": e}
         p = path_for(e["path"])
         paths[p] = {"kind": e.get("kind") or _extra_kind(p)}
-        for key in ("title", "image"):
-            if e.get(key):
-                paths[p][key] = e[key]
+        if e.get("title"):
+            paths[p]["title"] = e["title"]
     for url, kind, title in items:
-        p = path_for(url)
-        image = paths.get(p, {}).get("image")  # a thumbnail the reader plugin added
-        paths[p] = {"kind": kind, "title": title, **({"image": image} if image else {})}
+        paths[path_for(url)] = {"kind": kind, "title": title}
     return {"version": VERSION, "paths": dict(sorted(paths.items()))}
 
 
@@ -65,6 +62,5 @@ def write(data: dict, output_dir: str) -> str:
 
 
 def add_paths(context: dict, paths) -> None:
-    """Other plugins' countable paths ("/van-ban/x.html" or {"path", "kind", "title", "image"});
-    for an article's path, only what the article itself does not say ("image") is kept."""
+    """Other plugins' countable paths ("/van-ban/x.html" or {"path", "kind", "title"})."""
     context.setdefault("counter_extra_paths", []).extend(paths)

@@ -7,8 +7,6 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 
-from plugins.markup import html_to_text
-
 from . import manifest
 from .config import Config
 
@@ -30,9 +28,9 @@ def _collect(generators):
     for g in generators:
         context = g.context
         for a in getattr(g, "articles", []) + getattr(g, "translations", []):
-            items.append((a.url, "article", html_to_text(a.title)))
+            items.append((a.url, "article", a.title))
         for p in getattr(g, "pages", []) + getattr(g, "hidden_pages", []):
-            items.append((p.url, "page", html_to_text(p.title)))
+            items.append((p.url, "page", p.title))
     _state["items"] = items
     _state["context"] = context
     settings = generators[0].settings if generators else {}

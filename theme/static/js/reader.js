@@ -84,19 +84,22 @@
   var mr = document.getElementById('tin-xem-nhieu');
   if (mr) {
     var n = +mr.getAttribute('data-most-read-count') || 8, site = mr.getAttribute('data-site-url') || '';
-    get(base + '/v1/top?days=' + (mr.getAttribute('data-most-read-days') || 7) + '&limit=' + (n + 1)).then(function (top) {
-      var list = mr.querySelector('ol'), here = location.pathname, shown = 0;
-      (top.items || []).forEach(function (it) {
-        // it.path is site-relative ("/2024/05/x.html"), as the counter manifest has it.
-        if (shown >= n || !it.title || (site + it.path).replace(/^https?:\/\/[^/]+/, '') === here) return;
+    Promise.all([
+      get(base + '/v1/top?days=' + (mr.getAttribute('data-most-read-days') || 7) + '&limit=' + (n + 1)),
+      get(mr.getAttribute('data-most-read-cards'))
+    ]).then(function (res) {
+      var cards = res[1].cards || {}, list = mr.querySelector('ol'), here = location.pathname, shown = 0;
+      (res[0].items || []).forEach(function (it) {
+        var c = cards[it.path];
+        if (!c || shown >= n || (site + '/' + c.u).replace(/^https?:\/\/[^/]+/, '') === here) return;
         var li = document.createElement('li'), a = document.createElement('a');
-        a.href = site + it.path;
-        if (it.image) {
+        a.href = site + '/' + c.u;
+        if (c.i) {
           var img = document.createElement('img');
-          img.src = it.image; img.alt = ''; img.width = 80; img.height = 50; img.loading = 'lazy';
+          img.src = c.i; img.alt = ''; img.width = 80; img.height = 50; img.loading = 'lazy';
           a.appendChild(img);
         }
-        a.appendChild(document.createTextNode(it.title));
+        a.appendChild(document.createTextNode(c.t));
         li.appendChild(a);
         list.appendChild(li);
         shown++;
