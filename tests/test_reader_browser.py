@@ -88,9 +88,14 @@ def test_article_sections_and_policy_file(built):
     policy = json.loads((built.output / "counter" / "comments.json").read_text(encoding="utf-8"))
     assert set(policy["open"]) == {A1, A2} and policy["closed"] == [A_OLD]
     assert policy["links"] == 0 and policy["max_length"] == 2000
-    cards = json.loads((built.output / "counter" / "cards.json").read_text(encoding="utf-8"))["cards"]
+    # One cards file per first path segment (a year here): the block fetches only its items' years.
+    files = sorted(p.name for p in (built.output / "counter" / "cards").iterdir())
+    years = sorted({p.split("/")[1] for p in (A1, A2, A_OFF, A_OLD)})
+    assert files == [f"{y}.json" for y in years], files
+    cards = json.loads((built.output / "counter" / "cards" / f"{A1.split('/')[1]}.json").read_text("utf-8"))["cards"]
     assert cards[A1]["t"] == "Nậm Păng khai mạc phiên chợ vùng cao" and cards[A1]["u"] == A1.lstrip("/")
     assert cards[A1]["i"].endswith(".jpg")
+    assert all(p.split("/")[1] == A1.split("/")[1] for p in cards)
 
 
 def test_site_switch_off(tmp_path):
@@ -344,6 +349,10 @@ def test_most_read_lists_visited_pages(browser, live):
         hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
         assert {h.lstrip("/") for h in hrefs} >= {A1.lstrip("/"), A2.lstrip("/")}
         assert "Nậm Păng khai mạc phiên chợ vùng cao" in pg.locator("#tin-xem-nhieu").inner_text()
+        from plugins.reader.policy import card_group
+
+        paths = [A1, "/gioi-thieu.html", "/", "//2024/x.html", "/chuyen-muc/tin-tuc/", "/van-ban/qd-1.html", "x"]
+        assert pg.evaluate("ps => ps.map(window.readerCardGroup)", paths) == [card_group(p) for p in paths]
     finally:
         ctx.close()
 

@@ -3,7 +3,7 @@ reader service), star ratings ("danh-gia"), the "Tin xem nhiều" block, today's
 
 The build decides and the service enforces: `counter/comments.json` lists the articles
 open to comments (site switch COMMENTS, front-matter `comments: false`,
-COMMENTS_CLOSE_AFTER_DAYS) with the length and link limits; `counter/cards.json` maps
+COMMENTS_CLOSE_AFTER_DAYS) with the length and link limits; `counter/cards/<year>.json` map
 article paths to {title, url, thumb} for the most-read block (the service never
 serves titles). Settings: see config.py.
 """

@@ -78,7 +78,8 @@ def write(pelican) -> None:
     policy.write_json(_state.pop("policy"), pelican.output_path, "comments.json")
     cards = _state.pop("cards")
     if cards is not None:
-        policy.write_json({"version": policy.VERSION, "cards": cards}, pelican.output_path, "cards.json")
+        for name, data in policy.card_files(cards).items():
+            policy.write_json(data, pelican.output_path, name)
 
 
 def register():

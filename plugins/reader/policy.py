@@ -31,6 +31,22 @@ def policy_file(items, max_length: int, links: int) -> dict:
     }
 
 
+def card_group(path: str) -> str:
+    """The cards file of a counter path: its first segment ("/2024/05/x.html" -> "2024").
+    With dated article URLs a file holds one year, so the most-read block fetches the year or
+    two its items come from, not every article of the site. JS twin: reader.js cardGroup."""
+    first = path.lstrip("/").split("/", 1)
+    return first[0] if len(first) == 2 and first[0] else "_"
+
+
+def card_files(cards: dict[str, dict]) -> dict[str, dict]:
+    """{"cards/<group>.json": {"version", "cards": {path: card}}} for ``write_json``."""
+    groups: dict[str, dict] = {}
+    for path, card in cards.items():
+        groups.setdefault(card_group(path), {})[path] = card
+    return {f"cards/{g}.json": {"version": VERSION, "cards": c} for g, c in sorted(groups.items())}
+
+
 def write_json(data, output_dir: str, name: str) -> str:
     path = os.path.join(output_dir, "counter", name)
     os.makedirs(os.path.dirname(path), exist_ok=True)

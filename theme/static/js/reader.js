@@ -21,6 +21,13 @@
   if (!base || !window.fetch || !window.Promise) return;
   base = base.replace(/\/+$/, '');
 
+  // The cards file of a counter path (plugins/reader/policy.py card_group): its first segment.
+  function cardGroup(path) {
+    var parts = String(path).replace(/^\/+/, '').split('/');
+    return parts.length > 1 && parts[0] ? parts[0] : '_';
+  }
+  window.readerCardGroup = cardGroup;
+
   function get(url, opts) {
     // counter.js (earlier in the page) tells whether its hit reached the service: a down
     // service gets no more requests on this page or in this tab (issue 13's back-off).
@@ -84,12 +91,17 @@
   var mr = document.getElementById('tin-xem-nhieu');
   if (mr) {
     var n = +mr.getAttribute('data-most-read-count') || 8, site = mr.getAttribute('data-site-url') || '';
-    Promise.all([
-      get(base + '/v1/top?days=' + (mr.getAttribute('data-most-read-days') || 7) + '&limit=' + (n + 1)),
-      get(mr.getAttribute('data-most-read-cards'))
-    ]).then(function (res) {
-      var cards = res[1].cards || {}, list = mr.querySelector('ol'), here = location.pathname, shown = 0;
-      (res[0].items || []).forEach(function (it) {
+    get(base + '/v1/top?days=' + (mr.getAttribute('data-most-read-days') || 7) + '&limit=' + (n + 1)).then(function (top) {
+      var items = top.items || [], groups = {};
+      items.forEach(function (it) { groups[cardGroup(it.path)] = 1; });
+      // Only the cards files these items are in (a year each with dated URLs).
+      return Promise.all(Object.keys(groups).map(function (g) {
+        return fetchJSON(mr.getAttribute('data-most-read-cards') + encodeURIComponent(g) + '.json');
+      })).then(function (files) { return [items, files]; });
+    }).then(function (res) {
+      var cards = {}, list = mr.querySelector('ol'), here = location.pathname, shown = 0;
+      res[1].forEach(function (f) { for (var k in (f.cards || {})) cards[k] = f.cards[k]; });
+      res[0].forEach(function (it) {
         var c = cards[it.path];
         if (!c || shown >= n || (site + '/' + c.u).replace(/^https?:\/\/[^/]+/, '') === here) return;
         var li = document.createElement('li'), a = document.createElement('a');
