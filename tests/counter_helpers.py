@@ -147,6 +147,8 @@ class Service:
         self.http.close()
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        rc = self.proc.wait(20)
+        # The service promises to be gone within systemd's TimeoutStopSec=30: up to 10 s of
+        # graceful HTTP shutdown, then up to 15 s committing queued writes (storage CLOSE_WAIT).
+        rc = self.proc.wait(30)
         self.log.close()
         return rc

@@ -28,10 +28,12 @@
   }
   window.readerCardGroup = cardGroup;
 
+  // counter.js (earlier in the page) tells whether its hit reached the service: a down
+  // service gets no more requests on this page or in this tab (issue 13's back-off).
+  function whenUp() { return window.portalCounterUp || Promise.resolve(true); }
+
   function get(url, opts) {
-    // counter.js (earlier in the page) tells whether its hit reached the service: a down
-    // service gets no more requests on this page or in this tab (issue 13's back-off).
-    return (window.portalCounterUp || Promise.resolve(true)).then(function (up) {
+    return whenUp().then(function (up) {
       if (!up) throw new Error('down');
       return fetchJSON(url, opts);
     });
@@ -127,7 +129,7 @@
       var down = function () {
         cm.querySelector('[data-comments-status]').textContent = 'Chưa tải được ý kiến bạn đọc; xin thử lại sau.';
       };
-      (window.portalCounterUp || Promise.resolve(true)).then(function (up) {
+      whenUp().then(function (up) {
         if (!up) return down();  // the service is down: no request at all
         var sc = document.createElement('script');
         sc.src = cm.getAttribute('data-comments-script');
