@@ -400,6 +400,9 @@
   function showPanel(on) { panel.hidden = !on; }
   function suggest() {
     var q = input.value.trim();
+    // The reader is on a result (ArrowDown): a re-render now, from a year that arrived or a
+    // debounce that was already waiting, would remove the focused link and Enter would do nothing.
+    if (!panel.hidden && sList.contains(document.activeElement)) return;
     sList.textContent = "";
     if (!q) { showPanel(false); return; }
     sAll.href = attr("page") + "?q=" + encodeURIComponent(q);
@@ -433,8 +436,8 @@
       return loadPart(m.years[0], "core").then(suggest);
     }).then(null, function () { failed(sStatus); });
   });
-  // A year arrived: show its results, unless the reader is on a result (re-rendering would drop focus).
-  listeners.push(function () { if (!panel.hidden && !sList.contains(document.activeElement)) suggestSoon(); });
+  // A year arrived: show its results (suggest() itself leaves the list alone while the reader is on it).
+  listeners.push(function () { if (!panel.hidden) suggestSoon(); });
   box.addEventListener("keydown", function (ev) {
     var links = [].slice.call(panel.querySelectorAll("a")), i = links.indexOf(document.activeElement);
     if (ev.key === "Escape") { showPanel(false); input.focus(); }
