@@ -144,14 +144,35 @@ def _vi(text: str, *pairs) -> str:
     return text
 
 
-# The moderation page's labels Isso's template hard-codes; everything else stays Isso's.
+# The moderation page's labels Isso's templates hard-code (admin.html, login.html of Isso
+# 0.14.0), each with enough context to match only its own place; longer strings first.
 ADMIN_LABELS = (
+    ('<html lang="en">', '<html lang="vi">'), ("<title>Isso admin</title>", "<title>Kiểm duyệt ý kiến bạn đọc</title>"),
+    ("Administration secured by password:", "Trang kiểm duyệt có mật khẩu:"),
     ("Valid (", "Đã duyệt ("), ("Pending (", "Chờ duyệt ("), ("Staled (", "Đã xóa ("),
+    ('label-valid">Valid<', 'label-valid">Đã duyệt<'), ('label-pending">Pending<', 'label-pending">Chờ duyệt<'),
+    ('label-staled">Staled<', 'label-staled">Đã xóa<'),
     (">Validate<", ">Duyệt<"), ("\n            Delete\n", "\n            Xóa\n"), (">Edit<", ">Sửa<"),
     (">Send<", ">Gửi<"), (">Cancel<", ">Hủy<"), ("Group by thread", "Nhóm theo bài"),
-    ("Order by", "Sắp xếp theo"), ("Password", "Mật khẩu"), ("Administration", "Kiểm duyệt ý kiến"),
-    ("Submit", "Đăng nhập"),
+    ("Order:\n", "Sắp xếp theo:\n"), (">Log Out<", ">Đăng xuất<"),
+    ("Search by URL", "Tìm theo địa chỉ"),
+    ("Search for comments within threads (e.g. http://example.com/thread) or for specific comments\n"
+     "                      (e.g. http://example.com/thread#isso-1) by their URL.",
+     "Tìm các ý kiến của một bài (ví dụ https://…/2024/05/bai-viet.html) hoặc một ý kiến\n"
+     "                      (ví dụ https://…/2024/05/bai-viet.html#isso-1) theo địa chỉ."),
+    (">Search</button>", ">Tìm</button>"), ("<div>Thread: ", "<div>Bài: "), (">Anonymous</span>", ">Không tên</span>"),
+    (">mailto</a>", ">gửi thư</a>"), (">open</a>", ">mở</a>"),
+    ("<strong>HIDDEN</strong>. Original text:", "<strong>ĐÃ ẨN</strong>. Nội dung gốc:"),
+    ("Password", "Mật khẩu"), ("Administration", "Kiểm duyệt ý kiến"), ("Submit", "Đăng nhập"),
 )
+# The sort keys Isso prints as they are (``{{ order }}``).
+ORDER_LABELS = {"id": "số", "created": "ngày gửi", "modified": "ngày sửa", "likes": "thích", "dislikes": "không thích"}
+_ORDER_RE = re.compile(r'(<span class="label label-valid[^"]*">\s*)(id|created|modified|likes|dislikes)(\s)')
+
+
+def admin_vi(html: str) -> str:
+    """The moderation page with Vietnamese labels."""
+    return _ORDER_RE.sub(lambda m: m.group(1) + ORDER_LABELS[m.group(2)] + m.group(3), _vi(html, *ADMIN_LABELS))
 
 
 class Guard:
@@ -261,7 +282,7 @@ class Guard:
                     body = b"".join(chunks)
                     ctype = dict(start.get("headers", [])).get(b"content-type", b"")
                     if ctype.startswith(b"text/html"):
-                        body = _vi(body.decode("utf-8"), *ADMIN_LABELS).encode("utf-8")
+                        body = admin_vi(body.decode("utf-8")).encode("utf-8")
                     hdrs = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
                     hdrs.append((b"content-length", str(len(body)).encode()))
                     await send({"type": "http.response.start", "status": start["status"], "headers": hdrs})

@@ -245,6 +245,34 @@ def test_comment_premoderated_then_approved_or_rejected(csvc):
     assert "Ý kiến sẽ bị từ chối." not in stored_texts(csvc)
 
 
+ISSO_ENGLISH = ("Isso admin", "Log Out", "Valid", "Pending", "Staled", "Group by thread", "Order", "Search",
+                "Thread", "Anonymous", "mailto", "open", "HIDDEN", "Original text", "Edit", "Cancel", "Send",
+                "Delete", "Validate", "created", "modified", "likes", "dislikes", "Administration", "Password",
+                "Submit", "secured")
+
+
+def _visible_words(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    return " ".join([soup.title.get_text() if soup.title else "", soup.get_text(" ")])
+
+
+def test_moderation_page_speaks_vietnamese(csvc):
+    r = post_comment(csvc, ART, "Đề nghị xã sửa đường vào bản.", ip="10.9.3.1")
+    assert r.status_code == 202
+    login = httpx.get(csvc.base + "/comments/admin/", timeout=10).text
+    queue = admin_client(csvc).get("/comments/admin/", params={"mode": 2}).text
+    assert "Đề nghị xã sửa đường vào bản." in queue  # the queue really shows a comment
+    for page in (login, queue):
+        words = _visible_words(page)
+        left = [w for w in ISSO_ENGLISH if re.search(rf"(?<![\w/.]){re.escape(w)}(?![\w])", words)]
+        assert left == [], left
+    assert '<html lang="vi">' in queue and "Kiểm duyệt ý kiến bạn đọc" in queue
+
+
 def test_moderation_page_needs_the_password(csvc, workdir):
     anon = httpx.Client(base_url=csvc.base, timeout=10)
     page = anon.get("/comments/admin/")
