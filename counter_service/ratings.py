@@ -44,13 +44,17 @@ def summary(points: int, votes: int) -> dict:
 
 
 class SQLiteRatings:
-    """Tables beside the counter's in its SQLite file; one writer thread, commit per vote."""
+    """Tables beside the counter's in its SQLite file; one writer thread and group commits,
+    as for hits: votes arriving while a transaction commits go together into the next one,
+    and each is answered only once the transaction holding it has committed."""
 
     name = "sqlite"
 
     def __init__(self, path: str):
         self.path = path
         self.executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self.pending: list = []
+        self.flushing = False
 
     async def start(self) -> None:
         from .storage_sqlite import connect
@@ -61,8 +65,11 @@ class SQLiteRatings:
         await loop.run_in_executor(self.executor, self.con.executescript, SCHEMA)
 
     async def close(self) -> None:
+        while self.pending or self.flushing:  # SIGTERM: every vote taken is committed first
+            if not self.flushing:
+                self._start_flush()
+            await asyncio.sleep(0.005)
         if self.executor is not None:
-            # Every queued vote runs before the close (the executor is FIFO): SIGTERM loses none.
             await asyncio.get_running_loop().run_in_executor(self.executor, self.con.close)
             self.executor.shutdown(wait=True)
             self.executor = None
@@ -70,23 +77,53 @@ class SQLiteRatings:
     async def _run(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    def _vote(self, site, day, key, path, stars) -> bool:
+    def _votes(self, votes) -> list[bool]:
+        """One transaction for a batch, in arrival order: a second ballot of the same
+        visitor in the same batch is ignored as it would be in a later one."""
         con = self.con
         con.execute("BEGIN IMMEDIATE")
         try:
-            cur = con.execute("INSERT OR IGNORE INTO rating_ballots VALUES (?,?,?)", (site, day, key))
-            counted = cur.rowcount == 1
-            if counted:
-                con.execute("INSERT INTO rating_totals VALUES (?,?,?,1) ON CONFLICT DO UPDATE SET "
-                            "points = points + excluded.points, votes = votes + 1", (site, path, stars))
+            out = []
+            for site, day, key, path, stars in votes:
+                cur = con.execute("INSERT OR IGNORE INTO rating_ballots VALUES (?,?,?)", (site, day, key))
+                counted = cur.rowcount == 1
+                if counted:
+                    con.execute("INSERT INTO rating_totals VALUES (?,?,?,1) ON CONFLICT DO UPDATE SET "
+                                "points = points + excluded.points, votes = votes + 1", (site, path, stars))
+                out.append(counted)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return counted
+        return out
+
+    def _start_flush(self) -> None:
+        self.flushing = True
+        asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                try:
+                    results = await self._run(self._votes, [v for v, _f in batch])
+                except Exception as e:  # rolled back: every vote of the batch gets a 503, none is stored
+                    for _v, f in batch:
+                        if not f.done():
+                            f.set_exception(e)
+                    continue
+                for (_v, f), counted in zip(batch, results, strict=True):
+                    if not f.done():
+                        f.set_result(counted)
+        finally:
+            self.flushing = False
 
     async def vote(self, site: str, day: str, key: str, path: str, stars: int, now: float) -> bool:
-        return await self._run(self._vote, site, day, key, path, stars)
+        fut = asyncio.get_running_loop().create_future()
+        self.pending.append(((site, day, key, path, stars), fut))
+        if not self.flushing:
+            self._start_flush()
+        return await fut
 
     def _get(self, site, path):
         rows = [self.con.execute(f"SELECT points, votes FROM {t} WHERE site=? AND path=?", (site, path)).fetchone()

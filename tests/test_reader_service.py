@@ -109,6 +109,28 @@ def test_one_vote_per_visitor_per_article_per_day(svc):
     assert final["average"] == round(final["points"] / final["votes"], 2)
 
 
+def test_concurrent_votes_count_once_per_visitor(svc):
+    """Votes that arrive together share a transaction (SQLite group commit): a visitor's
+    repeated votes in one batch still count once, and every other visitor's vote counts."""
+    import concurrent.futures
+
+    path = ART
+    before = rating(svc, path)
+    from counter_service.reader import VOTES_PER_VISITOR
+
+    same = [("10.7.0.1", 5)] * min(8, VOTES_PER_VISITOR)  # within the per-visitor rate limit
+    others = [(f"10.7.{i // 200 + 1}.{i % 200 + 2}", 3) for i in range(24)]
+    jobs = same + others
+    with concurrent.futures.ThreadPoolExecutor(12) as ex:
+        answers = list(ex.map(lambda j: vote(svc, path, j[1], ip=j[0]), jobs))
+    assert all(r.status_code == 200 for r in answers), [(r.status_code, r.text) for r in answers if r.status_code != 200]
+    counted = [r.json()["counted"] for r in answers]
+    assert sum(counted[:len(same)]) == 1 and all(counted[len(same):])
+    after = rating(svc, path)
+    assert (after["points"], after["votes"]) == (before["points"] + 5 + 3 * len(others),
+                                                 before["votes"] + 1 + len(others))
+
+
 @pytest.mark.parametrize("case", ["origin", "no_origin", "bot", "no_ua", "unknown", "page", "prefetch"])
 def test_votes_that_must_not_count(svc, case):
     path, kw = ART, {}
