@@ -138,41 +138,51 @@ def make_isso(conf):
     return isso, app
 
 
-def _vi(text: str, *pairs) -> str:
-    for a, b in pairs:
-        text = text.replace(a, b)
-    return text
-
-
 # The moderation page's labels Isso's templates hard-code (admin.html, login.html of Isso
-# 0.14.0), each with enough context to match only its own place; longer strings first.
-ADMIN_LABELS = (
-    ('<html lang="en">', '<html lang="vi">'), ("<title>Isso admin</title>", "<title>Kiểm duyệt ý kiến bạn đọc</title>"),
-    ("Administration secured by password:", "Trang kiểm duyệt có mật khẩu:"),
-    ("Valid (", "Đã duyệt ("), ("Pending (", "Chờ duyệt ("), ("Staled (", "Đã xóa ("),
-    ('label-valid">Valid<', 'label-valid">Đã duyệt<'), ('label-pending">Pending<', 'label-pending">Chờ duyệt<'),
-    ('label-staled">Staled<', 'label-staled">Đã xóa<'),
-    (">Validate<", ">Duyệt<"), ("\n            Delete\n", "\n            Xóa\n"), (">Edit<", ">Sửa<"),
-    (">Send<", ">Gửi<"), (">Cancel<", ">Hủy<"), ("Group by thread", "Nhóm theo bài"),
-    ("Order:\n", "Sắp xếp theo:\n"), (">Log Out<", ">Đăng xuất<"),
-    ("Search by URL", "Tìm theo địa chỉ"),
-    ("Search for comments within threads (e.g. http://example.com/thread) or for specific comments\n"
-     "                      (e.g. http://example.com/thread#isso-1) by their URL.",
-     "Tìm các ý kiến của một bài (ví dụ https://…/2024/05/bai-viet.html) hoặc một ý kiến\n"
-     "                      (ví dụ https://…/2024/05/bai-viet.html#isso-1) theo địa chỉ."),
-    (">Search</button>", ">Tìm</button>"), ("<div>Thread: ", "<div>Bài: "), (">Anonymous</span>", ">Không tên</span>"),
-    (">mailto</a>", ">gửi thư</a>"), (">open</a>", ">mở</a>"),
-    ("<strong>HIDDEN</strong>. Original text:", "<strong>ĐÃ ẨN</strong>. Nội dung gốc:"),
-    ("Password", "Mật khẩu"), ("Administration", "Kiểm duyệt ý kiến"), ("Submit", "Đăng nhập"),
-)
-# The sort keys Isso prints as they are (``{{ order }}``).
+# 0.14.0, pinned). Each pattern carries the template's own markup around its label (ids,
+# classes, onClick handlers): Isso escapes and sanitises what readers post, so a comment's
+# text or author can never match one, and an editor approves exactly what was posted.
+ADMIN_LABELS = tuple((re.compile(a, re.S), b) for a, b in (
+    (r'<html lang="en">', '<html lang="vi">'),
+    (r"<title>Isso admin</title>", "<title>Kiểm duyệt ý kiến bạn đọc</title>"),
+    (r"<h2>Administration</h2>", "<h2>Kiểm duyệt ý kiến</h2>"),
+    (r'(<div id="login">\s*)Administration secured by password:', r"\1Trang kiểm duyệt có mật khẩu:"),
+    (r'(<span class="label label-valid[^"<>]*">\s*)Valid \(', r"\1Đã duyệt ("),
+    (r'(<span class="label label-pending[^"<>]*">\s*)Pending \(', r"\1Chờ duyệt ("),
+    (r'(<span class="label label-staled[^"<>]*">\s*)Staled \(', r"\1Đã xóa ("),
+    (r'<span class="label label-valid">Valid</span>', '<span class="label label-valid">Đã duyệt</span>'),
+    (r'<span class="label label-pending">Pending</span>', '<span class="label label-pending">Chờ duyệt</span>'),
+    (r'<span class="label label-staled">Staled</span>', '<span class="label label-staled">Đã xóa</span>'),
+    (r'(<div class="group">\s*)Group by thread:', r"\1Nhóm theo bài:"),
+    (r'(<div class="filters order">\s*)Order:', r"\1Sắp xếp theo:"),
+    (r'(<a id="logout"[^<>]*>)Log Out<', r"\1Đăng xuất<"),
+    (r'(<label class="search-label">)Search by URL', r"\1Tìm theo địa chỉ"),
+    (r'(<span class="search-tooltip-text">\s*)Search for comments within threads.*?by their URL\.',
+     r"\1Tìm các ý kiến của một bài (ví dụ https://…/2024/05/bai-viet.html) hoặc một ý kiến "
+     r"(ví dụ https://…/2024/05/bai-viet.html#isso-1) theo địa chỉ."),
+    (r'(<button type="submit" class="search__button">)Search<', r"\1Tìm<"),
+    (r"<div>Thread: ", "<div>Bài: "),
+    (r"(<span class='isso-author' id=\"isso-author-\d+\">)Anonymous<", r"\1Không tên<"),
+    (r"(class='email'>)mailto<", r"\1gửi thư<"),
+    (r"(class='website'>)open<", r"\1mở<"),
+    (r"<strong>HIDDEN</strong>\. Original text:", "<strong>ĐÃ ẨN</strong>. Nội dung gốc:"),
+    (r'(onClick="javascript:start_edit\(\d+\)">)Edit<', r"\1Sửa<"),
+    (r'(onClick="javascript:stop_edit\(\d+\)">)Cancel<', r"\1Hủy<"),
+    (r'(onClick="javascript:send_edit\([^()"]*\)">)Send<', r"\1Gửi<"),
+    (r'(onClick="javascript:delete_com\([^()"]*\)">\s*)Delete(\s*</a>)', r"\1Xóa\2"),
+    (r'(onClick="javascript:validate_com\([^()"]*\)">)Validate<', r"\1Duyệt<"),
+))
+# The sort keys Isso prints as they are ({{ order }}).
 ORDER_LABELS = {"id": "số", "created": "ngày gửi", "modified": "ngày sửa", "likes": "thích", "dislikes": "không thích"}
-_ORDER_RE = re.compile(r'(<span class="label label-valid[^"]*">\s*)(id|created|modified|likes|dislikes)(\s)')
+_ORDER_RE = re.compile(r'(<a href="\?mode=[^"<>]*order_by=[a-z]+[^"<>]*">\s*<span class="label label-valid[^"<>]*">\s*)'
+                       r"(id|created|modified|likes|dislikes)(\s)")
 
 
 def admin_vi(html: str) -> str:
     """The moderation page with Vietnamese labels."""
-    return _ORDER_RE.sub(lambda m: m.group(1) + ORDER_LABELS[m.group(2)] + m.group(3), _vi(html, *ADMIN_LABELS))
+    for pattern, repl in ADMIN_LABELS:
+        html = pattern.sub(repl, html)
+    return _ORDER_RE.sub(lambda m: m.group(1) + ORDER_LABELS[m.group(2)] + m.group(3), html)
 
 
 class Guard:

@@ -98,7 +98,9 @@
       items.forEach(function (it) { groups[cardGroup(it.path)] = 1; });
       // Only the cards files these items are in (a year each with dated URLs).
       return Promise.all(Object.keys(groups).map(function (g) {
-        return fetchJSON(mr.getAttribute('data-most-read-cards') + encodeURIComponent(g) + '.json');
+        // A missing or slow year drops only its own items, not the whole block.
+        return fetchJSON(mr.getAttribute('data-most-read-cards') + encodeURIComponent(g) + '.json')
+          .then(null, function () { return {}; });
       })).then(function (files) { return [items, files]; });
     }).then(function (res) {
       var cards = {}, list = mr.querySelector('ol'), here = location.pathname, shown = 0;
