@@ -34,6 +34,9 @@ class SettingsStop(SystemExit):
         return self.message
 
 
+_STARTED = [False]  # has this process checked settings before (a reload, not the start)?
+
+
 def _plugin_configs(pelican) -> list:
     """The settings classes of the plugins this build loaded (``plugins.x`` -> ``plugins.x.config``)."""
     out = []
@@ -60,13 +63,17 @@ def check_plugins(pelican, first=None, stream=None) -> None:
             cls.check(pelican)
         except ValueError as exc:  # SettingsError and the plugins' own ValueErrors
             errors += str(exc).splitlines()
+    first, _STARTED[0] = not _STARTED[0], True
     if errors:
         stream = stream or sys.stderr
         for line in errors:
             stream.write(f"Lỗi thiết lập: {line}\n")
         stream.write(f"{len(errors)} lỗi thiết lập. Sửa tệp thiết lập (pelicanconf.py, publishconf.py) "
                      "rồi chạy lại.\n")
-        raise SettingsStop(f"{len(errors)} lỗi thiết lập; trang chưa được dựng")
+        message = f"{len(errors)} lỗi thiết lập; trang chưa được dựng"
+        # At start-up: exit 1, no traceback. When `pelican -r` (invoke regenerate) reloads an
+        # edited settings file, an Exception keeps it watching: it logs this one line and waits.
+        raise SettingsStop(message) if first else SettingsError(message)
 
 
 def build_workers(settings) -> int:

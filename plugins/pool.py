@@ -203,9 +203,10 @@ def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
         done: dict[int, list] = {}
         window = max(1, in_flight) * (children + 1)
         # Without ``prepare`` a task is a few bytes: a child gets its next chunk queued before it
-        # finishes the current one, so it never waits for the parent (busy with a chunk of its
-        # own) to feed it. A prepared payload can be large: one at a time, or a full task pipe
-        # and a full result pipe would wait on each other.
+        # finishes the current one, so it never waits to be fed while the parent is busy with a
+        # chunk of its own (a result larger than the pipe still waits for the parent to read).
+        # A prepared payload can be large: one at a time, or a full task pipe and a full result
+        # pipe would wait on each other.
         depth = 2 if prepare is None else 1
         next_send = next_yield = 0
 
@@ -222,7 +223,10 @@ def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
         def feed():
             nonlocal next_send
             for w in pool:
-                while len(w.queue) < depth and next_send < len(bounds) and next_send < next_yield + window:
+                # Near the end, one chunk each: a chunk queued behind a long one would wait
+                # while other processes idle (or, behind a stuck one, never run at all).
+                want = depth if len(bounds) - next_send > 2 * (children + 1) else 1
+                while len(w.queue) < want and next_send < len(bounds) and next_send < next_yield + window:
                     _send(w.task_fd, _frame(next_send, (bounds[next_send], payload(bounds[next_send]))))
                     w.queue.append(next_send)
                     next_send += 1
@@ -238,8 +242,9 @@ def _forked(fn, jobs, bounds, children, in_flight, prepare, label) -> Iterator:
                     _OPEN_FDS.difference_update((w.task_fd, w.result_fd))
                     os.close(w.task_fd)
                     os.close(w.result_fd)
-                    what = label(jobs[bounds[w.queue[0]][0]]) if w.queue else "idle"
-                    raise PoolError(f"a worker process died (exit status {status}) while running {what}")
+                    what = label(jobs[bounds[w.queue[0]][0]]) if w.queue else "không có việc"
+                    # Editors see this line in the build output (a worker killed, e.g. out of memory).
+                    raise PoolError(f"một tiến trình dựng trang bị dừng (mã thoát {status}) khi đang xử lý {what}")
                 w.queue.popleft()
                 check(*msg)
 

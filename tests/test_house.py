@@ -158,3 +158,28 @@ def test_every_bad_setting_is_listed_at_once_without_a_traceback(site):
                  "PORTAL_NOW = 'hôm qua' không đọc được", "3 lỗi thiết lập"):
         assert line in out, out
     assert not site.output.exists()
+
+
+def test_bad_settings_end_the_start_but_keep_a_reload_watching(monkeypatch):
+    """At start-up bad settings exit (SystemExit, no traceback); when `pelican -r` reloads an
+    edited settings file they raise an Exception, which keeps its watch loop alive."""
+    import io
+    import types
+
+    import plugins.search_index
+    import plugins.search_index.config  # noqa: F401 - the config module a loaded plugin has
+    from plugins import config
+
+    monkeypatch.setattr(config, "_STARTED", [False])
+
+    def pelican(settings):
+        return types.SimpleNamespace(plugins=[plugins.search_index], settings=settings)
+
+    out = io.StringIO()
+    with pytest.raises(config.SettingsStop):
+        config.check_plugins(pelican({"SEARCH_LEAD_WORD": 1}), stream=out)
+    assert "SEARCH_LEAD_WORD" in out.getvalue()
+    with pytest.raises(config.SettingsError) as reload_error:
+        config.check_plugins(pelican({"SEARCH_LEAD_WORD": 1}), stream=out)
+    assert not isinstance(reload_error.value, SystemExit)
+    config.check_plugins(pelican({"SEARCH_LEAD_WORDS": 30}), stream=out)  # fixed: no error

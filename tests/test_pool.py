@@ -123,8 +123,38 @@ def test_a_child_that_dies_fails_the_map():
             os.kill(os.getpid(), signal.SIGKILL)
         return n
 
-    with pytest.raises(pool.PoolError, match="died"):
+    with pytest.raises(pool.PoolError, match="tiến trình dựng trang bị dừng"):
         pool.fork_list(die, list(range(8)), 2, chunk=1)
+
+
+def test_a_child_killed_with_chunks_queued_names_the_one_it_was_running(tmp_path):
+    # Without `prepare` a child may have two chunks queued; the error names the one it ran.
+    parent = os.getpid()
+    ran = tmp_path / "ran"
+
+    def job(n):
+        if os.getpid() != parent:
+            ran.write_text(str(n))
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.01)
+        return n
+
+    with pytest.raises(pool.PoolError) as err:
+        for _ in pool.fork_map(job, list(range(40)), 2, chunk=1, label=lambda n: f"job-{n}"):
+            pass
+    assert str(err.value).endswith(f"khi đang xử lý job-{ran.read_text()}"), str(err.value)
+
+
+def test_prepared_payloads_travel_one_at_a_time():
+    # A large prepared payload per chunk: if two were queued at once, a full task pipe and a
+    # full result pipe could wait on each other; the map must finish, in order.
+    big = "x" * 300_000
+
+    def prepare(chunk):
+        return [(n, big) for n in chunk]
+
+    out = pool.fork_list(lambda p: (p[0], len(p[1])), list(range(12)), 2, chunk=1, prepare=prepare)
+    assert out == [(n, len(big)) for n in range(12)]
 
 
 def test_stopping_early_kills_the_children():
