@@ -56,7 +56,7 @@ return {1, new_visit, new_view}
 """
 
 DAY_VIEWS_KEEP = 40 * 86400  # /v1/top looks back at most 31 days
-CLOSE_WAIT = 15.0  # seconds close() waits for queued hits (systemd's TimeoutStopSec is 30)
+CLOSE_WAIT = 12.0  # seconds close() waits for queued hits (the whole SIGTERM budget: counter_service/lifecycle.py)
 # The rules' constants are written into the script: each call sends only now, visitor, path.
 _CONSTANTS = dict(
     RATE_LIMIT=rules.RATE_LIMIT, NET_RATE_LIMIT=rules.NET_RATE_LIMIT, NET_VISIT_LIMIT=rules.NET_VISIT_LIMIT,

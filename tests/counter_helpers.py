@@ -148,7 +148,8 @@ class Service:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         # The service promises to be gone within systemd's TimeoutStopSec=30: up to 10 s of
-        # graceful HTTP shutdown, then up to 15 s committing queued writes (storage CLOSE_WAIT).
+        # graceful HTTP shutdown, 2 × 2 s for housekeeping to stop, 12 s committing queued
+        # writes (counter_service/lifecycle.py).
         rc = self.proc.wait(30)
         self.log.close()
         return rc

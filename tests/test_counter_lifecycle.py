@@ -56,7 +56,7 @@ def test_housekeeping_runs_and_stops_at_once_between_rounds():
 
 
 def test_a_round_that_swallows_cancellation_cannot_keep_the_store_open(monkeypatch):
-    monkeypatch.setattr(lifecycle, "STOP_WAIT", 0.2, raising=False)
+    monkeypatch.setattr(lifecycle, "STOP_WAIT", 0.2)
     store = Store()
 
     async def step():

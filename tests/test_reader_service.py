@@ -131,6 +131,43 @@ def test_concurrent_votes_count_once_per_visitor(svc):
                                                  before["votes"] + 1 + len(others))
 
 
+def test_a_vote_batch_commits_whole_or_not_at_all(tmp_path):
+    """SQLiteRatings on a real file: one transaction per batch; a repeated ballot inside the
+    batch counts once; a batch that fails is rolled back whole and every vote in it fails."""
+    import asyncio
+    import sqlite3
+
+    from counter_service.ratings import SQLiteRatings
+
+    db = str(tmp_path / "votes.sqlite3")
+
+    async def main():
+        r = SQLiteRatings(db)
+        await r.start()
+        try:
+            votes = [("s", "2026-12-02", "b1", "/a.html", 4), ("s", "2026-12-02", "b1", "/a.html", 1),
+                     ("s", "2026-12-02", "b2", "/a.html", 5)]
+            assert await asyncio.get_running_loop().run_in_executor(r.executor, r._votes, votes) == [True, False, True]
+            # A batch whose last vote cannot be stored (stars NULL violates NOT NULL): none of it is.
+            bad = [("s", "2026-12-02", "b3", "/a.html", 3), ("s", "2026-12-02", "b4", "/a.html", None)]
+            with pytest.raises(sqlite3.IntegrityError):
+                await asyncio.get_running_loop().run_in_executor(r.executor, r._votes, bad)
+            # Through vote(): concurrent votes share batches and each gets its own answer.
+            answers = await asyncio.gather(*(r.vote("s", "2026-12-02", f"c{i % 3}", "/b.html", 2, 0.0)
+                                             for i in range(9)))
+            assert sorted(answers) == [False] * 6 + [True] * 3
+            return await r.get("s", "/a.html"), await r.get("s", "/b.html")
+        finally:
+            await r.close()
+
+    a, b = asyncio.run(main())
+    assert (a["points"], a["votes"]) == (9, 2)  # b1 (4) + b2 (5); b3 rolled back with b4
+    assert (b["points"], b["votes"]) == (6, 3)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM rating_ballots WHERE ballot IN ('b3', 'b4')").fetchone()[0] == 0
+    con.close()
+
+
 @pytest.mark.parametrize("case", ["origin", "no_origin", "bot", "no_ua", "unknown", "page", "prefetch"])
 def test_votes_that_must_not_count(svc, case):
     path, kw = ART, {}

@@ -70,7 +70,9 @@ def test_a_year_arriving_while_the_reader_is_on_a_result_keeps_the_focus(page, d
     page.focus("#o-tim-kiem")
     page.keyboard.type("nam pang", delay=30)
     page.wait_for_selector(".search-suggest ol .search-hit a")
-    page.wait_for_function("() => true")  # let the debounced render settle
+    # the newest year's answer for the whole query is shown (not a render of "nam" still due)
+    page.wait_for_function("() => /kết quả/.test(document.querySelector('.search-suggest [role=status]').textContent)")
+    page.wait_for_timeout(300)  # longer than the 120 ms debounce: no earlier keystroke's render is pending
     page.keyboard.press("ArrowDown")
     href = page.evaluate("document.activeElement.href")
     assert page.evaluate("document.activeElement.closest('.search-suggest ol') !== null")
@@ -81,6 +83,12 @@ def test_a_year_arriving_while_the_reader_is_on_a_result_keeps_the_focus(page, d
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(600)  # longer than the 120 ms debounce of a re-render
     assert page.evaluate("document.activeElement.href") == href
+    assert page.get_attribute(".search-suggest ol", "aria-busy") == "true"  # not re-rendered yet
+    # back in the box: the years that arrived meanwhile are shown now
+    page.keyboard.press("ArrowUp")
+    page.wait_for_selector('.search-suggest ol[aria-busy="false"]', state="attached")
+    page.keyboard.press("ArrowDown")
+    href = page.evaluate("document.activeElement.href")
     page.keyboard.press("Enter")
     page.wait_for_url(href)
     assert page.console_errors == []

@@ -402,7 +402,8 @@
     var q = input.value.trim();
     // The reader is on a result (ArrowDown): a re-render now, from a year that arrived or a
     // debounce that was already waiting, would remove the focused link and Enter would do nothing.
-    if (!panel.hidden && sList.contains(document.activeElement)) return;
+    if (!panel.hidden && sList.contains(document.activeElement)) { stale = true; return; }
+    stale = false;
     sList.textContent = "";
     if (!q) { showPanel(false); return; }
     sAll.href = attr("page") + "?q=" + encodeURIComponent(q);
@@ -422,7 +423,7 @@
     // A real query was shown: now fetch the lead and the older years, one after another.
     if (res.terms.length) setTimeout(function () { loadYears(manifest.years).then(null, function () { failed(sStatus); }); });
   }
-  var suggestSoon = debounce(suggest, 120);
+  var suggestSoon = debounce(suggest, 120), stale = false;
   input.addEventListener("focus", function () {
     start().then(function (m) {
       if (m.years.length) loadPart(m.years[0], "core");
@@ -442,7 +443,12 @@
     var links = [].slice.call(panel.querySelectorAll("a")), i = links.indexOf(document.activeElement);
     if (ev.key === "Escape") { showPanel(false); input.focus(); }
     else if (ev.key === "ArrowDown" && !panel.hidden && links.length) { ev.preventDefault(); links[Math.min(i + 1, links.length - 1)].focus(); }
-    else if (ev.key === "ArrowUp" && i >= 0) { ev.preventDefault(); (i ? links[i - 1] : input).focus(); }
+    else if (ev.key === "ArrowUp" && i >= 0) {
+      ev.preventDefault();
+      (i ? links[i - 1] : input).focus();
+      // Back in the box after a year arrived while the reader was on a result: show it now.
+      if (!i && stale) suggestSoon();
+    }
   });
   box.addEventListener("focusout", function (ev) {
     if (!ev.relatedTarget || !box.contains(ev.relatedTarget)) showPanel(false);
