@@ -9,7 +9,7 @@ import json
 import logging
 import re
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawlerdetect import CrawlerDetect
 from starlette.applications import Starlette
@@ -370,7 +370,7 @@ def create_app(cfg: Config) -> HitFastPath:
             problems.append(f"storage: {why}")
         for st in states:
             if not st.manifest.paths:
-                problems.append(f"manifest: no paths, nothing would be counted"
+                problems.append("manifest: no paths, nothing would be counted"
                                 + (f" (site {st.site})" if len(states) > 1 else ""))
         body = {"status": "error" if problems else "ok", "backend": storage.name,
                 "manifest_paths": sum(len(st.manifest.paths) for st in states)}
@@ -419,8 +419,8 @@ def create_app(cfg: Config) -> HitFastPath:
         Route("/metrics", metrics_route, methods=["GET"]),
     ], lifespan=lifespan)
     from . import reader  # ratings and comments (issue 16): routes and lifespan of their own
-    import dataclasses
-    reader_cfg = dataclasses.replace(cfg, site=first.site, origins=first.origins, manifest=first.manifest.source,
+    # they serve the first site only (docs/network.md)
+    reader_cfg = replace(cfg, site=first.site, origins=first.origins, manifest=first.manifest.source,
                                      sites=[])
     reader.attach(app, reader_cfg, storage=storage, manifest=manifest, clock=clock, client_ip=client_ip,
                   day_salt=day_salt)

@@ -50,7 +50,7 @@ class NetworkHandler(PreviewHandler):
         rows = "".join(f'<li><a href="http://{s}{SUFFIX}:{port}/">{html.escape(self.names.get(s, s))}</a> '
                        f"({s})</li>" for s in sorted(self.slugs))
         body = (f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Các cổng trong mạng</title>'
-                f"<h1>Các cổng trong mạng</h1><ul>{rows}</ul></html>").encode("utf-8")
+                f"<h1>Các cổng trong mạng</h1><ul>{rows}</ul></html>").encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
