@@ -21,19 +21,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("network_build")]
 LINKED = ("theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py", "Makefile", "pyproject.toml",
           "package.json", "package-lock.json", ".venv", "node_modules")
 COMMUNES = [("xa-suoi-lam", "Xã Suối Lam"), ("phuong-thac-bac", "Phường Thác Bạc"), ("xa-na-chieng", "Xã Nà Chiềng")]
-BRIDGE = "giúp người dân đi lại an toàn trong mùa mưa lũ. Cầu treo dân sinh được thay cáp, làm mặt cầu mới."
 ARTICLES = {
     "xa-suoi-lam": [("Suối Lam thu hoạch chè vụ thu", "2026-11-25 16:00", "Kinh tế", ""),
                     ("Suối Lam sửa chữa cầu treo thôn Khe Mát", "2026-11-24 09:00", "Tin tức - Sự kiện",
-                     "Thôn Khe Mát sửa chữa cầu treo, " + BRIDGE)],
+                     "Thôn Khe Mát thay cáp thép và mặt cầu của cầu treo dân sinh đã xuống cấp. Người dân góp "
+                     "ngày công. Mùa mưa lũ năm sau bà con đi lại an toàn hơn.")],
     "phuong-thac-bac": [("Phường Thác Bạc chỉnh trang vỉa hè", "2026-11-22 08:45", "Tin tức - Sự kiện", "")],
     "xa-na-chieng": [("Nà Chiềng khánh thành cầu treo bản Pá Hốc", "2026-11-27 10:00", "Tin tức - Sự kiện",
-                      "Cây cầu treo bắc qua suối Nậm Chiềng " + BRIDGE),
-                     ("Xã Nà Chiềng trồng mới 45 ha rừng", "2026-11-10 14:20", "Kinh tế", ""),
-                     ("Diễn tập phòng chống thiên tai ở Nà Chiềng", "2026-10-22 07:30", "Quốc phòng - An ninh", "")],
+                      "Cây cầu treo bắc qua suối Nậm Chiềng dài 96 m. Trước đây mỗi mùa mưa lũ học sinh bản "
+                      "Pá Hốc phải lội suối đến trường. Cầu treo dân sinh được làm bằng cáp thép."),
+                     ("Xã Nà Chiềng trồng mới 45 ha rừng", "2026-11-10 14:20", "Kinh tế",
+                      "Người dân trồng keo, lát hoa và sơn tra trên các sườn đồi bị sạt lở."),
+                     ("Diễn tập phòng chống thiên tai ở Nà Chiềng", "2026-10-22 07:30", "Quốc phòng - An ninh",
+                      "Dân quân và công an xã sơ tán người dân bản Nà Cang khỏi vùng có nguy cơ sạt lở đất.")],
 }
 PROVINCE_BRIDGE = ("Tỉnh hỗ trợ xây cầu treo dân sinh cho các bản vùng cao", "2026-11-20 09:30",
-                   "Tin tức - Sự kiện", "Tỉnh Hoàng Sơn hỗ trợ kinh phí xây cầu treo cho các bản vùng cao, " + BRIDGE)
+                   "Tin tức - Sự kiện", "Năm 2026 tỉnh Hoàng Sơn dành 40 tỷ đồng xây 18 cầu treo dân sinh ở các "
+                   "bản vùng cao. Nhiều bản bị chia cắt trong mùa mưa lũ sẽ có đường đi an toàn. Sở Xây dựng "
+                   "kiểm tra chất lượng từng cầu treo.")
 
 
 def free_port() -> int:
@@ -88,8 +93,10 @@ def network(tmp_path_factory):
     (docs / "qd-2150-ubnd-2026.md").write_text(
         "---\nso_ky_hieu: 2150/QĐ-UBND\ntitle: Quyết định phê duyệt danh mục thủ tục hành chính cấp xã\n"
         "loai_van_ban: Quyết định\nco_quan_ban_hanh: UBND tỉnh Hoàng Sơn\nnguoi_ky: Nguyễn Văn Khải\n"
-        "linh_vuc: [Cải cách hành chính]\nngay_ban_hanh: 2026-11-05\nngay_hieu_luc: 2026-11-15\n---\n",
-        encoding="utf-8")
+        "linh_vuc: [Cải cách hành chính]\nngay_ban_hanh: 2026-11-05\nngay_hieu_luc: 2026-11-15\n"
+        "files: [qd-2150-ubnd-2026.pdf]\n---\n", encoding="utf-8")
+    (docs / "files").mkdir()
+    shutil.copy(ROOT / "sites" / "hoang-son" / "content" / "documents" / "files" / "qd-2150-ubnd-2026.pdf", docs / "files")
     write_article(root / "sites" / "hoang-son", *PROVINCE_BRIDGE)
     write_article(root / "sites" / "hoang-son", "Tỉnh tổng kết năm đầu chính quyền hai cấp", "2026-11-21 09:30",
                   "Tin tức - Sự kiện")

@@ -45,7 +45,8 @@ def add_context(generator):
         items = latest.documents(cfg.parent["content"], docs.path, docs.url, cfg.documents_count)
         ctx["province_documents"] = [{**d, "url": _absolute(cfg.parent["url"], d["url"])} for d in items]
         ctx["province_documents_url"] = _absolute(cfg.parent["url"], docs.index_url)
-        ctx["network_parent"] = {"name": cfg.parent["name"], "url": cfg.parent["url"]}
+        name = cfg.parent["name"]
+        ctx["network_parent"] = {"name": name, "short": name[:1].lower() + name[1:], "url": cfg.parent["url"]}
 
 
 def register():
