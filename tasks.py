@@ -480,7 +480,7 @@ def _serve_network(which):
     proc = None
     counter_url = _settings().get("COUNTER_URL", "")
     if counter_url.startswith("http://127.0.0.1:"):
-        table = counter_table.write(counter_table.table(net, "local", os.path.join(ROOT, out), port),
+        table = counter_table.write(counter_table.table(net, "local", os.path.join(ROOT, out), port, only=slugs),
                                     os.path.join(ROOT, "var", "counter-sites.json"))
         proc = subprocess.Popen([sys.executable, "-m", "counter_service", "--host", "127.0.0.1",
                                  "--port", str(urllib.parse.urlsplit(counter_url).port),

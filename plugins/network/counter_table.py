@@ -24,12 +24,14 @@ def origin_of(url: str) -> str:
 
 
 def table(net: sites.Network, mode: str = "local", output_root: str = "output", port: int = sites.LOCAL_PORT,
-          manifest_base: str = "") -> dict:
+          manifest_base: str = "", only: list[str] | None = None) -> dict:
     """Local: each site's origin is http://<slug>.localhost:PORT and its manifest the built file
     output/<slug>/counter/manifest.json. Publish: the public origin, and the manifest at
     ``manifest_base``/<slug>/manifest.json if given, else the site's own published manifest."""
     rows = []
     for site in net.sites.values():
+        if only is not None and site.slug not in only:
+            continue
         url = sites.base_url(site, mode, port)
         if not url:
             continue
