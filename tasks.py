@@ -206,6 +206,13 @@ def new(c, title="", category="", site=""):
     print(os.path.relpath(path))
 
 
+def _annotate(problems):
+    if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's files
+        for p in problems:
+            text = str(p).split(": ", 1)[1].replace("%", "%25").replace("\n", "%0A")
+            print(f"::error file={p.path},line={p.line}::{text}")
+
+
 def _check_network(which):
     """`invoke check --site slug` / `--all`: every site's problems, each line naming its site."""
     from pelican.settings import read_settings
@@ -220,7 +227,9 @@ def _check_network(which):
                                         override={**overrides, "PATH": site.content}))
 
     slugs = runner.select(net, which)
-    if runner.check(net, slugs, check_one):
+    failed = runner.check(net, slugs, check_one)
+    if failed:
+        _annotate([p for problems in failed.values() for p in problems])
         sys.exit(1)
     print(f"Nội dung hợp lệ ({len(slugs)} cổng: {', '.join(slugs)}).")
 
@@ -238,10 +247,7 @@ def check(c, site="", all_=False):
     problems = check_site(settings)
     if problems:
         report(problems)
-        if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's files
-            for p in problems:
-                text = str(p).split(": ", 1)[1].replace("%", "%25").replace("\n", "%0A")
-                print(f"::error file={p.path},line={p.line}::{text}")
+        _annotate(problems)
         sys.exit(1)
     print("Nội dung hợp lệ.")
     lines = upcoming(settings)

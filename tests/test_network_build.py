@@ -26,7 +26,8 @@ ARTICLES = {
                     ("Suối Lam sửa chữa cầu treo thôn Khe Mát", "2026-11-24 09:00", "Tin tức - Sự kiện",
                      "Thôn Khe Mát thay cáp thép và mặt cầu của cầu treo dân sinh đã xuống cấp. Người dân góp "
                      "ngày công. Mùa mưa lũ năm sau bà con đi lại an toàn hơn.")],
-    "phuong-thac-bac": [("Phường Thác Bạc chỉnh trang vỉa hè", "2026-11-22 08:45", "Tin tức - Sự kiện", "")],
+    "phuong-thac-bac": [("Phường Thác Bạc chỉnh trang vỉa hè", "2026-11-22 08:45", "Tin tức - Sự kiện", ""),
+                        ("Thác Bạc ra mắt tổ dân phố an toàn", "2025-09-10 08:00", "Quốc phòng - An ninh", "")],
     "xa-na-chieng": [("Nà Chiềng khánh thành cầu treo bản Pá Hốc", "2026-11-27 10:00", "Tin tức - Sự kiện",
                       "Cây cầu treo bắc qua suối Nậm Chiềng dài 96 m. Trước đây mỗi mùa mưa lũ học sinh bản "
                       "Pá Hốc phải lội suối đến trường. Cầu treo dân sinh được làm bằng cáp thép."),
@@ -141,7 +142,8 @@ def test_province_lists_the_communes_newest_articles(network):
                    ("Xã Suối Lam", "Suối Lam sửa chữa cầu treo thôn Khe Mát"),
                    ("Phường Thác Bạc", "Phường Thác Bạc chỉnh trang vỉa hè"),
                    ("Xã Nà Chiềng", "Xã Nà Chiềng trồng mới 45 ha rừng"),
-                   ("Xã Nà Chiềng", "Diễn tập phòng chống thiên tai ở Nà Chiềng")]
+                   ("Xã Nà Chiềng", "Diễn tập phòng chống thiên tai ở Nà Chiềng"),
+                   ("Phường Thác Bạc", "Thác Bạc ra mắt tổ dân phố an toàn")]
     first = items[0].select_one(".network-news__title")["href"]
     assert first == f"http://xa-na-chieng.localhost:{port}/2026/11/na-chieng-khanh-thanh-cau-treo-ban-pa-hoc.html"
     assert (network["root"] / "output" / "xa-na-chieng" / "2026" / "11"
@@ -291,6 +293,8 @@ def test_province_search_finds_a_commune_article_in_chromium(chromium, network_u
         assert hit.locator(".search-hit__site").inner_text() == "Xã Nà Chiềng"
         assert hit.locator(".search-hit__title").get_attribute("href") == (
             f"http://xa-na-chieng.localhost:{port}/2026/11/na-chieng-khanh-thanh-cau-treo-ban-pa-hoc.html")
+        # the year filter gains a commune's year the province has no article of
+        assert page.locator("#loc-nam option").all_inner_texts() == ["Tất cả các năm", "2026", "2025"]
         assert page.errors == []
     finally:
         context.close()

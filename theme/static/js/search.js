@@ -476,10 +476,24 @@
   function siteReady(n) {
     if (n.own) return start();
     if (!n.boot) {
-      n.boot = start().then(function () { return json(n.manifest); }).then(function (m) { n.manifest = m; return m; });
+      n.boot = start().then(function () { return json(n.manifest); }).then(function (m) {
+        n.manifest = m;
+        addYears(m);
+        return m;
+      });
       n.boot.catch(function () { n.boot = null; });
     }
     return n.boot;
+  }
+  // The year filter lists the province's years; a commune's other years join it once known.
+  function addYears(m) {
+    m.years.forEach(function (e) {
+      var y = String(e.year), opts = [].slice.call(pYear.options, 1);
+      if (opts.some(function (o) { return o.value === y; })) return;
+      var o = document.createElement("option"), before = opts.filter(function (x) { return x.value < y; })[0];
+      o.value = o.textContent = y;
+      pYear.insertBefore(o, before || null);
+    });
   }
   function searchChosen(q, opts) {
     if (!pSite) return search(q, opts);
