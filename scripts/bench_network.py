@@ -35,7 +35,7 @@ from scripts.bench_build import tree_pss_mb, uptime  # noqa: E402
 INVOKE = os.path.join(ROOT, ".venv", "bin", "invoke")
 
 
-def timed(cmd, cwd, env=None) -> dict:
+def timed(cmd, cwd, env=None, label="") -> dict:
     load = uptime()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, "COUNTER_URL": "", **(env or {})},
@@ -54,6 +54,7 @@ def timed(cmd, cwd, env=None) -> dict:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"{cmd} failed:\n{out[-4000:]}")
+    print(f"# {label or cmd[1]}: {wall:.1f} s, peak PSS {peak[0]:.0f} MB ({load})", flush=True)
     return {"wall": wall, "pss": peak[0], "load": load}
 
 
@@ -88,24 +89,24 @@ def main(argv=None) -> int:
     n_articles = len(slugs) * a.per_site
     rows = []
     clean(root)
-    cold = timed([INVOKE, "build", "--site", ",".join(slugs)], root)
+    cold = timed([INVOKE, "build", "--site", ",".join(slugs)], root, label="network cold")
     rows.append(("network cold build", len(slugs), n_articles, cold))
     # one commune's article body edited
     commune = slugs[len(slugs) // 2]
     folder = os.path.join(root, "sites", commune, "content", "articles")
-    year = sorted(os.listdir(folder))[-1]
+    year = sorted(d for d in os.listdir(folder) if d.isdigit())[-1]
     art = os.path.join(folder, year, sorted(os.listdir(os.path.join(folder, year)))[0])
     with open(art, "a", encoding="utf-8") as fh:
         fh.write("\nMột câu mới được Ban Biên tập bổ sung.\n")
     net = sites.load_default(root)
     again = list(matrix.affected(net, [os.path.relpath(art, root)]))
-    edit = timed([INVOKE, "build", "--site", ",".join(again)], root)
+    edit = timed([INVOKE, "build", "--site", ",".join(again)], root, label="one commune edited")
     rows.append((f"one commune edited ({', '.join(again)})", len(again), len(again) * a.per_site, edit))
     # a shared template edited: every portal
     base = os.path.join(root, "theme", "templates", "base.html")
     with open(base, "a", encoding="utf-8") as fh:
         fh.write("{# bench: a shared template edit #}\n")
-    shared = timed([INVOKE, "build", "--site", ",".join(slugs)], root)
+    shared = timed([INVOKE, "build", "--site", ",".join(slugs)], root, label="shared template edited")
     rows.append(("shared template edited", len(slugs), n_articles, shared))
     if not a.no_single:
         single = os.path.join(a.work, f"single-{n_articles}")
@@ -118,7 +119,7 @@ def main(argv=None) -> int:
             os.makedirs(os.path.join(content, "pages"), exist_ok=True)
             shutil.copy(os.path.join(ROOT, "content", "images", "chia-se.jpg"), os.path.join(content, "images"))
         clean(single)
-        one = timed([INVOKE, "build"], single)
+        one = timed([INVOKE, "build"], single, label="one site cold")
         rows.append(("one site, all articles, cold", 1, n_articles, one))
     print(f"\n{n_articles} articles; {len(slugs)} portals of {a.per_site} (network)")
     print("| Build | Portals | Time | ms/article | Peak PSS (tree) | Load before |")

@@ -58,7 +58,8 @@ def test_load_roles_and_overrides(net_root):
     assert p["NETWORK"]["search"] is True
     # the default portal keeps every setting of pelicanconf.py: only its place in the network
     d = sites.overrides(net, "nam-pang")
-    assert set(d) == {"NETWORK", "ABSOLUTE_SITEURL", "FEED_DOMAIN"}
+    assert set(d) == {"NETWORK", "ABSOLUTE_SITEURL", "FEED_DOMAIN", "RESPONSIVE_IMAGE_CACHE_DIR"}
+    assert o["RESPONSIVE_IMAGE_CACHE_DIR"] == d["RESPONSIVE_IMAGE_CACHE_DIR"] == str(net_root / "cache" / "network" / "images")
     json.dumps(o)  # passed to Pelican as JSON (-e)
 
 

@@ -315,6 +315,21 @@ def test_commune_filter_fetches_only_that_communes_shards(chromium, network_url,
         context.close()
 
 
+def test_year_filter_fetches_only_that_years_shards(chromium, network_url):
+    page, context = search_page(chromium, f"{network_url}/tim-kiem/?q=an%20to%C3%A0n&xa=phuong-thac-bac&nam=2026")
+    try:
+        shards = [u.rsplit("/", 1)[1] for u in page.requests
+                  if u.startswith("http://phuong-thac-bac.localhost") and "/tim-kiem/20" in u]
+        assert shards and all(s.startswith("2026-") for s in shards), shards  # its 2025 shard is not fetched
+        page.select_option("#loc-nam", "")  # all years: now 2025 arrives, and the 2025 article with it
+        page.wait_for_function("() => [...document.querySelectorAll('#ket-qua-tim-kiem .search-hit__title')]"
+                               ".some(a => a.textContent.includes('tổ dân phố an toàn'))")
+        assert any("/tim-kiem/2025-" in u for u in page.requests if u.startswith("http://phuong-thac-bac."))
+        assert page.errors == []
+    finally:
+        context.close()
+
+
 def test_commune_search_stays_local(chromium, network):
     port = network["port"]
     page = html(network, "xa-suoi-lam", "tim-kiem/index.html")

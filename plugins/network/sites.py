@@ -221,7 +221,10 @@ def overrides(net: Network, slug: str, mode: str = "local", port: int = LOCAL_PO
     """Pelican settings of one site's build: its facts over the shared settings."""
     site = net.sites[slug]
     url = base_url(site, mode, port)
-    out: dict = {"NETWORK": network_setting(net, slug, mode, port)}
+    cache = cache_root or os.path.join(net.root, "cache")
+    # photo variants are content-addressed: one cache for the network encodes a shared photo once
+    out: dict = {"NETWORK": network_setting(net, slug, mode, port),
+                 "RESPONSIVE_IMAGE_CACHE_DIR": os.path.join(cache, "network", "images")}
     if url:  # publishing the default portal without NETWORK["url"]: publishconf's SITEURL stands
         out.update({"ABSOLUTE_SITEURL": url, "FEED_DOMAIN": url})
         if mode == "publish":
@@ -249,7 +252,7 @@ def overrides(net: Network, slug: str, mode: str = "local", port: int = LOCAL_PO
                                                  "khi phát hành lại thông tin từ cổng này.",
             "map_page": "ban-do-hanh-chinh",
         },
-        "CACHE_PATH": os.path.join(cache_root or os.path.join(net.root, "cache"), "sites", slug),
+        "CACHE_PATH": os.path.join(cache, "sites", slug),
     })
     if "categories" in f:
         out["PORTAL_CATEGORIES"] = [dict(c) for c in f["categories"]]
