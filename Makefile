@@ -25,11 +25,12 @@ setup: $(PY_STAMP) $(NODE_STAMP)
 system-deps:
 	bash scripts/install_system_deps.sh
 
+# SITE=slug (a portal of the network, docs/network.md) or SITE=all: into output/<slug>/
 build: setup
-	$(INVOKE) build
+	$(INVOKE) build $(if $(SITE),--site "$(SITE)")
 
 check: setup
-	$(INVOKE) check
+	$(INVOKE) check $(if $(SITE),$(if $(filter all,$(SITE)),--all,--site "$(SITE)"))
 
 # make new TITLE="Tiêu đề bài" CATEGORY="Kinh tế": invoke new without invoke on PATH
 new: setup
@@ -37,7 +38,7 @@ new: setup
 
 # builds, serves, rebuilds on change; a failed build keeps the last good one served
 serve: setup
-	$(INVOKE) serve-portal
+	$(INVOKE) serve-portal $(if $(SITE),--site "$(SITE)")
 
 test: setup system-deps
 	$(VENV)/bin/ruff check .

@@ -355,3 +355,10 @@ _NUKEVIET_SETTINGS = os.path.join(ROOT, PATH, "imported", "nukeviet", "settings.
 if os.path.isfile(_NUKEVIET_SETTINGS):
     with open(_NUKEVIET_SETTINGS, encoding="utf-8") as _fh:
         exec(compile(_fh.read(), _NUKEVIET_SETTINGS, "exec"))
+
+# --- network ---
+# This portal in a network of portals (sites/<slug>/, docs/network.md): its folder under
+# output/ and its local address http://<slug>.localhost:8000 with `make build SITE=all`,
+# its public URL for the other portals' links. Alone, the plugin does nothing.
+PLUGINS += ["plugins.network"]
+NETWORK = {"slug": "nam-pang", "url": "https://nampang.example.gov.vn"}

@@ -34,7 +34,8 @@ def _preview_overrides() -> dict:
     return {"ABSOLUTE_SITEURL": origin, "FEED_DOMAIN": origin}
 
 
-def _settings(path=SETTINGS_FILE_BASE):
+def _settings(path=SETTINGS_FILE_BASE, site=""):
+    """The settings of the default portal, or of a network's portal (its site.yaml's overrides)."""
     import logging
 
     from pelican.settings import read_settings
@@ -44,7 +45,17 @@ def _settings(path=SETTINGS_FILE_BASE):
     level = log.level
     log.setLevel(logging.ERROR)
     try:
-        return read_settings(os.path.join(ROOT, path))
+        if not site:
+            return read_settings(os.path.join(ROOT, path))
+        from plugins.network import sites
+
+        net = sites.load_default(ROOT)
+        if site not in net.sites:
+            for p in net.problems.get(site, []):
+                print(p, file=sys.stderr)
+            sys.exit(f"Không dùng được cổng '{site}'. Các cổng: {', '.join(net.slugs())}")
+        return read_settings(os.path.join(ROOT, path),
+                             override={**sites.overrides(net, site), "PATH": net.sites[site].content})
     finally:
         log.setLevel(level)
 
@@ -60,9 +71,17 @@ def clean(c):
         shutil.rmtree(path, ignore_errors=True)
 
 
-@task
-def build(c):
+@task(help={"site": "a network's portal (sites/<slug>/ or the default's slug), several with commas, "
+                    "or 'all': into output/<slug>/ (docs/network.md)"})
+def build(c, site=""):
     """Build the local version of the site (validated; swapped in only on success)"""
+    if site:
+        from plugins.network import runner, sites
+
+        net = sites.load_default(ROOT)
+        if runner.build(net, runner.select(net, site), CONFIG["deploy_path"], port=CONFIG["port"]):
+            sys.exit(1)
+        return
     if build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"], overrides=_preview_overrides()) != 0:
         sys.exit(1)
 
@@ -95,9 +114,16 @@ def reserve(c):
     serve(c)
 
 
-@task
-def preview(c):
+@task(help={"site": "a network's portal, several with commas, or 'all': into output/<slug>/"})
+def preview(c, site=""):
     """Build production version of site"""
+    if site:
+        from plugins.network import runner, sites
+
+        net = sites.load_default(ROOT)
+        if runner.build(net, runner.select(net, site), CONFIG["deploy_path"], mode="publish"):
+            sys.exit(1)
+        return
     if build_site(SETTINGS_FILE_PUBLISH, CONFIG["deploy_path"]) != 0:
         sys.exit(1)
 
@@ -137,14 +163,15 @@ def publish(c):
 
 
 @task(help={"title": "Tiêu đề bài viết (bắt buộc)",
-            "category": "Chuyên mục (bắt buộc, một trong các chuyên mục đã cấu hình)"})
-def new(c, title="", category=""):
+            "category": "Chuyên mục (bắt buộc, một trong các chuyên mục đã cấu hình)",
+            "site": "cổng trong mạng (slug trong sites/); bỏ trống: cổng mặc định"})
+def new(c, title="", category="", site=""):
     """Tạo bài mới: tiêu đề, chuyên mục, ngày giờ và slug điền sẵn (make new TITLE="..." CATEGORY="...")"""
     from plugins import vietnamese
     from plugins.categories import category_map
     from plugins.content_contract.check import existing_article
 
-    settings = _settings()
+    settings = _settings(site=site)
     names = {key: conf["name"] for key, conf in category_map(settings).items()}
     if not title.strip() or not category.strip():
         sys.exit('Cần cả tiêu đề và chuyên mục: invoke new --title "Tiêu đề" --category "Chuyên mục"'
@@ -179,20 +206,48 @@ def new(c, title="", category=""):
     print(os.path.relpath(path))
 
 
-@task
-def check(c):
+def _annotate(problems):
+    if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's files
+        for p in problems:
+            text = str(p).split(": ", 1)[1].replace("%", "%25").replace("\n", "%0A")
+            print(f"::error file={p.path},line={p.line}::{text}")
+
+
+def _check_network(which):
+    """`invoke check --site slug` / `--all`: every site's problems, each line naming its site."""
+    from pelican.settings import read_settings
+
+    from plugins.content_contract.check import check_site
+    from plugins.network import runner, sites
+
+    net = sites.load_default(ROOT)
+
+    def check_one(site, overrides):
+        return check_site(read_settings(os.path.join(ROOT, SETTINGS_FILE_BASE),
+                                        override={**overrides, "PATH": site.content}))
+
+    slugs = runner.select(net, which)
+    failed = runner.check(net, slugs, check_one)
+    if failed:
+        _annotate([p for problems in failed.values() for p in problems])
+        sys.exit(1)
+    print(f"Nội dung hợp lệ ({len(slugs)} cổng: {', '.join(slugs)}).")
+
+
+@task(help={"site": "một cổng trong mạng (slug), hoặc nhiều slug cách nhau dấu phẩy",
+            "all": "mọi cổng trong mạng"})
+def check(c, site="", all_=False):
     """Validate all content without building; lists every problem"""
     from plugins.content_contract.check import check_site, report
     from plugins.scheduling.schedule import now, upcoming, vi_time
 
+    if site or all_:
+        return _check_network("all" if all_ else site)
     settings = _settings()
     problems = check_site(settings)
     if problems:
         report(problems)
-        if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's files
-            for p in problems:
-                text = str(p).split(": ", 1)[1].replace("%", "%25").replace("\n", "%0A")
-                print(f"::error file={p.path},line={p.line}::{text}")
+        _annotate(problems)
         sys.exit(1)
     print("Nội dung hợp lệ.")
     lines = upcoming(settings)
@@ -334,13 +389,16 @@ def _start_editor_backend(url):
     return proc
 
 
-@task(name="serve-portal")
-def serve_portal(c):
+@task(name="serve-portal", help={"site": "a network's portal, several with commas, or 'all' (docs/network.md)"})
+def serve_portal(c, site=""):
     """`make serve`: build and serve the demo portal at http://127.0.0.1:8000/ (rebuilt on
     every change; errors shown over the last good build) with the visitor counter service
     (SQLite, var/counter.sqlite3) on 127.0.0.1:8787"""
     import subprocess
     import urllib.parse
+
+    if site:
+        return _serve_network(site)
 
     counter_url = _settings().get("COUNTER_URL", "")
     proc = None
@@ -367,4 +425,88 @@ def serve_portal(c):
             editor.wait(15)
         if proc is not None:
             proc.terminate()  # SIGTERM: the service commits everything, then exits
+            proc.wait(15)
+
+
+# --- network of portals (sites/<slug>/, plugins/network, docs/network.md) ---
+
+@task(name="new-site", help={"slug": "tên thư mục của cổng mới, ví dụ xa-suoi-lam",
+                             "name": 'tên đơn vị, ví dụ "Xã Suối Lam"', "parent": "slug của cổng tỉnh",
+                             "phone": "điện thoại", "email": "thư điện tử", "address": "địa chỉ trụ sở"})
+def new_site(c, slug, name="", parent="", phone="", email="", address=""):
+    """Tạo cổng xã/phường mới trong sites/<slug>/: cài đặt, các trang bắt buộc, thư mục bài viết"""
+    from plugins.network import scaffold, sites
+
+    net = sites.load_default(ROOT)
+    try:
+        files = scaffold.new_site(ROOT, slug, name, parent, net.slugs(), phone=phone, email=email,
+                                  address=address,
+                                  share_image=os.path.join(ROOT, "content", "images", "chia-se.jpg"))
+    except scaffold.ScaffoldError as e:
+        sys.exit(str(e))
+    print(f"Đã tạo cổng {name} tại sites/{slug}/ ({len(files)} tệp).")
+    print(f"Việc tiếp theo: sửa sites/{slug}/site.yaml (địa chỉ, điện thoại, thư điện tử, url), "
+          f"các trang trong sites/{slug}/content/pages/; viết bài: invoke new --site {slug} "
+          f'--title "…" --category "…"; dựng thử: make build SITE={slug}')
+
+
+@task(name="counter-sites", help={"publish": "public origins (site.yaml's url) instead of *.localhost",
+                                  "out": "where to write the table", "manifest_base": "URL of a folder "
+                                  "holding <slug>/manifest.json (publish; default: each site's own)"})
+def counter_sites(c, publish=False, out="var/counter-sites.json", manifest_base=""):
+    """Write the counter service's Origin -> site table for every portal (counter_service --sites)"""
+    from plugins.network import counter_table, sites
+
+    net = sites.load_default(ROOT)
+    data = counter_table.table(net, "publish" if publish else "local", os.path.join(ROOT, CONFIG["deploy_path"]),
+                               CONFIG["port"], manifest_base)
+    print(counter_table.write(data, out))
+
+
+def _serve_network(which):
+    """`make serve SITE=…`: the chosen portals built into output/<slug>/, served under one
+    server at http://<slug>.localhost:PORT/, rebuilt on change, with one counter service
+    for all of them (SQLite, var/counter.sqlite3)."""
+    import subprocess
+    import threading
+    import urllib.parse
+
+    from plugins import dev_server
+    from plugins.network import counter_table, runner, serve, sites
+
+    net = sites.load_default(ROOT)
+    slugs = runner.select(net, which)
+    out, port = CONFIG["deploy_path"], CONFIG["port"]
+
+    def rebuild():
+        fresh = sites.load_default(ROOT)
+        runner.build(fresh, [s for s in slugs if s in fresh.slugs()], out, port=port)
+
+    rebuild()
+    proc = None
+    counter_url = _settings().get("COUNTER_URL", "")
+    if counter_url.startswith("http://127.0.0.1:"):
+        table = counter_table.write(counter_table.table(net, "local", os.path.join(ROOT, out), port, only=slugs),
+                                    os.path.join(ROOT, "var", "counter-sites.json"))
+        proc = subprocess.Popen([sys.executable, "-m", "counter_service", "--host", "127.0.0.1",
+                                 "--port", str(urllib.parse.urlsplit(counter_url).port),
+                                 "--db", os.path.join(ROOT, "var", "counter.sqlite3"), "--sites", table], cwd=ROOT)
+        print(f"Counter service: {counter_url} (pid {proc.pid}, sites {table})")
+    server = serve.make_server(out, slugs, {s: net.sites[s].name for s in slugs if s in net.sites},
+                               CONFIG["host"], port)
+    stop = threading.Event()
+    roots = [os.path.join(ROOT, w) for w in (*WATCHED, sites.SITES_DIR)]
+    threading.Thread(target=dev_server.watch, args=(roots, rebuild, stop), daemon=True).start()
+    for s in slugs:
+        print(f"Xem thử {s}: http://{s}.localhost:{port}/")
+    print(f"Danh sách các cổng: http://{CONFIG['host']}:{port}/ (Ctrl+C để dừng)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+        if proc is not None:
+            proc.terminate()
             proc.wait(15)

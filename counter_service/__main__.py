@@ -1,7 +1,7 @@
 """Command line: serve (default) or import starting totals from a previous CMS.
 
   python -m counter_service [--host H] [--port P] [--db PATH | --redis-url URL]
-      --origin URL [--origin URL ...] --manifest PATH_OR_URL [--trusted-proxy IP ...]
+      --origin URL [--origin URL ...] --manifest PATH_OR_URL [--sites FILE] [--trusted-proxy IP ...]
       [--site NAME] [--workers N] [--flush-ms MS] [--salt-dir DIR]
       [--max-connections N] [--max-connections-per-ip N] [--test-clock]
   python -m counter_service import [--db PATH | --redis-url URL] --site NAME
@@ -35,8 +35,11 @@ def serve(argv) -> int:
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8787)
     _backend(ap)
-    ap.add_argument("--origin", action="append", default=[], metavar="URL", required=True,
+    ap.add_argument("--origin", action="append", default=[], metavar="URL",
                     help="site origin allowed to count, e.g. https://nampang.gov.vn (repeatable)")
+    ap.add_argument("--sites", metavar="FILE",
+                    help='more sites in this process, a JSON file {"sites": [{"site": ID, "origins": [URL, ...], '
+                         '"manifest": PATH_OR_URL}, ...]} (a network of portals: invoke counter-sites)')
     ap.add_argument("--manifest", metavar="PATH_OR_URL", default=os.path.join("output", "counter", "manifest.json"),
                     help="published paths written by the build (default output/counter/manifest.json)")
     ap.add_argument("--trusted-proxy", action="append", default=[], metavar="IP",
@@ -56,6 +59,15 @@ def serve(argv) -> int:
                     help=f"TESTS ONLY: honour the X-Test-Now request header "
                          f"(also needs {clock.ENV}=1 and a loopback --host)")
     a = ap.parse_args(argv)
+    sites = []
+    if a.sites:
+        try:
+            with open(a.sites, encoding="utf-8") as fh:
+                sites = json.load(fh)["sites"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            ap.error(f"--sites {a.sites}: {e}")
+    if not a.origin and not sites:
+        ap.error("give --origin (one site) and/or --sites FILE (a network)")
     if a.test_clock and clock.allowed(a.host):
         ap.error(clock.allowed(a.host))
     if a.max_connections < 0 or a.max_connections_per_ip < 0:
@@ -67,7 +79,11 @@ def serve(argv) -> int:
     cfg = Config(origins=a.origin, site=a.site, db=None if a.redis_url else (a.db or DEFAULT_DB),
                  redis_url=a.redis_url, manifest=a.manifest, trusted_proxies=a.trusted_proxy,
                  test_clock=a.test_clock, flush_ms=a.flush_ms, salt_dir=a.salt_dir, host=a.host,
-                 max_connections=a.max_connections, max_connections_per_ip=a.max_connections_per_ip)
+                 max_connections=a.max_connections, max_connections_per_ip=a.max_connections_per_ip, sites=sites)
+    try:
+        cfg.site_table()
+    except ValueError as e:
+        ap.error(f"--sites: {e}")
     from .salt import SaltStore
     try:
         SaltStore(a.salt_dir).check()

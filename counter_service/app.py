@@ -9,7 +9,7 @@ import json
 import logging
 import re
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawlerdetect import CrawlerDetect
 from starlette.applications import Starlette
@@ -46,11 +46,42 @@ class Config:
     host: str = "127.0.0.1"
     max_connections: int = 0        # 0: derived from the open-file limit (guard.py)
     max_connections_per_ip: int = 0
+    # More sites in this one process (a network of portals, plugins/network/counter_table.py):
+    # [{"site": id, "origins": [...], "manifest": path or URL}]. A hit's exact Origin picks its
+    # site: counts, visitors, salts and manifests are per site.
+    sites: list = field(default_factory=list)
 
     def __post_init__(self):
         self.origins = [o.rstrip("/") for o in self.origins]
         if not self.site:
             self.site = urllib.parse.urlsplit(self.origins[0]).hostname if self.origins else "default"
+
+    def site_table(self) -> list[tuple[str, list[str], str | None]]:
+        """(site id, origins, manifest) of every site served: the --origin/--site/--manifest one
+        first (when origins are given), then the --sites table. Checks ids and origins are unique."""
+        rows = [(self.site, self.origins, self.manifest)] if self.origins else []
+        for row in self.sites:
+            if not isinstance(row, dict) or not isinstance(row.get("site"), str) or not row.get("origins"):
+                raise ValueError(f"sites: each row needs 'site' and 'origins': {row!r}")
+            rows.append((row["site"], [str(o).rstrip("/") for o in row["origins"]], row.get("manifest")))
+        ids = [r[0] for r in rows]
+        origins = [o for r in rows for o in r[1]]
+        for what, values in (("site id", ids), ("origin", origins)):
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise ValueError(f"{what} listed twice: {', '.join(dupes)}")
+        if not rows:
+            raise ValueError("no site: give --origin or --sites")
+        return rows
+
+
+@dataclass
+class SiteState:
+    """One site of the service: its storage id, its origins and its published paths."""
+
+    site: str
+    origins: list[str]
+    manifest: Manifest
 
 
 _crawler = CrawlerDetect()
@@ -140,16 +171,34 @@ def make_storage(cfg: Config):
 
 
 def create_app(cfg: Config) -> HitFastPath:
+    table = cfg.site_table()
     storage = make_storage(cfg)
     salts = SaltStore(cfg.salt_dir)
     salt_cache: dict = {}
-    manifest = Manifest(cfg.manifest)
+    states = [SiteState(site_id, origins_, Manifest(source)) for site_id, origins_, source in table]
+    by_origin = {o: st for st in states for o in st.origins}
+    by_id = {st.site: st for st in states}
+    first = states[0]
+    manifest = first.manifest  # ratings and comments (reader.py) serve the first site
     clock = Clock(cfg.test_clock)
     client_ip = identity.ClientIP(cfg.trusted_proxies)
     metrics = Metrics()
-    origins = set(cfg.origins)
-    site = cfg.site
+    origins = set(by_origin)
     top_cache: dict = {}
+
+    def site_of(request: Request) -> SiteState | None:
+        """The site a read is for: its Origin, else ?site=ID (server-side callers), else the
+        only site. None: a network service cannot tell."""
+        st = by_origin.get(request.headers.get("origin") or "")
+        if st is None:
+            st = by_id.get(request.query_params.get("site", ""))
+        if st is None and len(states) == 1:
+            st = first
+        return st
+
+    def unknown_site() -> Response:
+        return JSONResponse({"error": "unknown site: send the site's Origin or ?site=ID",
+                             "sites": sorted(by_id)}, status_code=400)
 
     def cors(origin: str | None, headers: dict) -> dict:
         if origin in origins:
@@ -203,15 +252,17 @@ def create_app(cfg: Config) -> HitFastPath:
         if not raw.startswith("/") or _CONTROL.search(raw):
             return await reject(send, "path", 400, "path must start with / and contain no control characters",
                                 origin)
-        if origin not in origins:
+        st = by_origin.get(origin)
+        if st is None:
             return await drop(send, "origin", origin)
+        site = st.site
         if is_prefetch(headers):
             return await drop(send, "prefetch", origin)
         ua = headers.get("user-agent", "")
         if is_bot(ua, headers):
             return await drop(send, "bot", origin)
         path = normalize(raw)
-        if path not in manifest:
+        if path not in st.manifest:
             return await drop(send, "path", origin)
         try:
             now = clock.now(headers)
@@ -220,7 +271,7 @@ def create_app(cfg: Config) -> HitFastPath:
         peer = scope.get("client")
         ip = client_ip(peer[0] if peer else "", headers.get("x-forwarded-for"))
         try:
-            salt = await day_salt(now)
+            salt = await day_salt(now, site)
             visitor = identity.visitor_id(salt, site, ip, ua)
             out = await storage.hit(site, visitor, identity.network_id(salt, site, ip), path, now)
         except Exception:
@@ -234,15 +285,15 @@ def create_app(cfg: Config) -> HitFastPath:
         metrics.views += out.new_view
         await respond(send, 204, origin)
 
-    async def day_salt(now: float) -> bytes:
+    async def day_salt(now: float, site: str = first.site) -> bytes:
         day = rules.day_key(now)
-        s = salt_cache.get(day)
+        s = salt_cache.get((site, day))
         if s is None:
             s = await asyncio.to_thread(salts.get, site, day)  # file I/O: never on the loop
             await asyncio.to_thread(salts.purge, now)
-            for d in [d for d in salt_cache if d < rules.yesterday_key(now)]:
-                del salt_cache[d]
-            salt_cache[day] = s
+            for k in [k for k in salt_cache if k[1] < rules.yesterday_key(now)]:
+                del salt_cache[k]
+            salt_cache[(site, day)] = s
         return s
 
     def request_now(request: Request):
@@ -257,11 +308,14 @@ def create_app(cfg: Config) -> HitFastPath:
             return JSONResponse({"error": f"at most {MAX_COUNT_PATHS} paths of ≤ {MAX_PATH} characters"},
                                 status_code=400)
         paths = list(dict.fromkeys(paths))
+        st = site_of(request)
+        if st is None:
+            return unknown_site()
         now = request_now(request)
         if isinstance(now, Response):
             return now
         try:
-            data = await storage.counts(site, paths, now)
+            data = await storage.counts(st.site, paths, now)
         except Exception:
             log.exception("storage failed")
             return JSONResponse({"error": "storage unavailable"}, status_code=503)
@@ -278,23 +332,27 @@ def create_app(cfg: Config) -> HitFastPath:
         if not (1 <= days <= 31 and 1 <= limit <= 100):
             return JSONResponse({"error": "1 ≤ days ≤ 31, 1 ≤ limit ≤ 100"}, status_code=400)
         kind = q.get("kind", "article")
+        st = site_of(request)
+        if st is None:
+            return unknown_site()
         now = request_now(request)
         if isinstance(now, Response):
             return now
-        key = (days, rules.day_key(now))
+        key = (st.site, days, rules.day_key(now))
         cached = top_cache.get(key)
         if cached is None or cached[0] < asyncio.get_running_loop().time() - 30 or cfg.test_clock:
             try:
-                cached = (asyncio.get_running_loop().time(), await storage.top(site, days, now))
+                cached = (asyncio.get_running_loop().time(), await storage.top(st.site, days, now))
             except Exception:
                 log.exception("storage failed")
                 return JSONResponse({"error": "storage unavailable"}, status_code=503)
-            top_cache.clear()
+            for k in [k for k in top_cache if k[0] == st.site or k[2] != key[2]]:
+                del top_cache[k]
             top_cache[key] = cached
         items = []
         for path, n in cached[1]:
-            info = manifest.info(path)
-            if path in manifest and (kind == "all" or info.get("kind") == kind):
+            info = st.manifest.info(path)
+            if path in st.manifest and (kind == "all" or info.get("kind") == kind):
                 items.append({"path": path, "title": info.get("title", ""), "views": n})
                 if len(items) >= limit:
                     break
@@ -311,14 +369,19 @@ def create_app(cfg: Config) -> HitFastPath:
             why = f"{type(e).__name__}: {e}"
         if why:
             problems.append(f"storage: {why}")
-        if not manifest.paths:
-            problems.append("manifest: no paths, nothing would be counted")
+        for st in states:
+            if not st.manifest.paths:
+                problems.append("manifest: no paths, nothing would be counted"
+                                + (f" (site {st.site})" if len(states) > 1 else ""))
         body = {"status": "error" if problems else "ok", "backend": storage.name,
-                "manifest_paths": len(manifest.paths)}
+                "manifest_paths": sum(len(st.manifest.paths) for st in states)}
+        if len(states) > 1:
+            body["sites"] = {st.site: len(st.manifest.paths) for st in states}
         if problems:
             body["problems"] = problems
-        if manifest.error:
-            body["manifest_error"] = manifest.error
+        errors = {st.site: st.manifest.error for st in states if st.manifest.error}
+        if errors:
+            body["manifest_error"] = first.manifest.error if len(states) == 1 else errors
         return JSONResponse(body, status_code=503 if problems else 200)
 
     async def metrics_route(request: Request) -> Response:
@@ -326,8 +389,9 @@ def create_app(cfg: Config) -> HitFastPath:
                                  media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def housekeeping():
-        await asyncio.to_thread(manifest.reload)
-        await storage.housekeep(clock.now(), site)
+        for st in states:
+            await asyncio.to_thread(st.manifest.reload)
+            await storage.housekeep(clock.now(), st.site)
         await asyncio.to_thread(salts.purge, clock.now())
 
     @contextlib.asynccontextmanager
@@ -344,7 +408,10 @@ def create_app(cfg: Config) -> HitFastPath:
         Route("/metrics", metrics_route, methods=["GET"]),
     ], lifespan=lifespan)
     from . import reader  # ratings and comments (issue 16): routes and lifespan of their own
-    reader.attach(app, cfg, storage=storage, manifest=manifest, clock=clock, client_ip=client_ip,
+    # they serve the first site only (docs/network.md)
+    reader_cfg = replace(cfg, site=first.site, origins=first.origins, manifest=first.manifest.source,
+                                     sites=[])
+    reader.attach(app, reader_cfg, storage=storage, manifest=manifest, clock=clock, client_ip=client_ip,
                   day_salt=day_salt)
     app.state.storage = storage
     app.state.metrics = metrics

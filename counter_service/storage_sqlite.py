@@ -62,7 +62,7 @@ class SQLiteStorage:
             raise ValueError("flush window must be between 0 and 100 ms")
         self.path = path
         self.flush = flush_ms / 1000.0
-        self.rules = rules.MemoryRules()
+        self.site_rules: dict[str, rules.MemoryRules] = {}  # one per site: a network's sites never mix
         self.ro: sqlite3.Connection | None = None
         self.executor: concurrent.futures.ThreadPoolExecutor | None = None
         self.reader: concurrent.futures.ThreadPoolExecutor | None = None
@@ -136,6 +136,12 @@ class SQLiteStorage:
             raise
 
     # -- group commit --------------------------------------------------------------
+    def rules_of(self, site: str) -> rules.MemoryRules:
+        found = self.site_rules.get(site)
+        if found is None:
+            found = self.site_rules[site] = rules.MemoryRules()
+        return found
+
     def _start_flush(self) -> None:
         self.flushing = True
         self.loop.create_task(self._flush())
@@ -149,7 +155,15 @@ class SQLiteStorage:
                 if self.flush:
                     await asyncio.sleep(self.flush)
                 batch, self.pending = self.pending, []
-                outs, changes = self.rules.plan([(v, n, p, t) for _s, v, n, p, t, _f in batch])
+                by_site: dict[str, list[int]] = {}
+                for i, b in enumerate(batch):
+                    by_site.setdefault(b[0], []).append(i)
+                outs: list = [None] * len(batch)
+                changes = {}
+                for site, idx in by_site.items():
+                    planned, changes[site] = self.rules_of(site).plan([batch[i][1:5] for i in idx])
+                    for i, o in zip(idx, planned, strict=True):
+                        outs[i] = o
                 rows = [(b[0], rules.day_key(b[4]), b[3], o.new_visit, o.new_view)
                         for b, o in zip(batch, outs, strict=True) if o.counted and (o.new_visit or o.new_view)]
                 err = None
@@ -161,10 +175,11 @@ class SQLiteStorage:
                         err = e
                         self.write_error = (time.monotonic(), f"{type(e).__name__}: {e}")
                 if err is None:
-                    self.rules.apply(changes, max(b[4] for b in batch))
+                    for site, idx in by_site.items():
+                        self.rules_of(site).apply(changes[site], max(batch[i][4] for i in idx))
                 else:
-                    for _s, v, n, _p, t, _f in batch:
-                        self.rules.unadmit(v, n, t)
+                    for site, v, n, _p, t, _f in batch:
+                        self.rules_of(site).unadmit(v, n, t)
                 for b, o in zip(batch, outs, strict=True):
                     f = b[-1]
                     if not f.done():
@@ -209,7 +224,7 @@ class SQLiteStorage:
         """Nothing to expire on disk: the salts are not here (salt.SaltStore purges them)."""
 
     async def hit(self, site: str, visitor: str, net: str, path: str, now: float) -> rules.Outcome:
-        reason = self.rules.admit(visitor, net, now)
+        reason = self.rules_of(site).admit(visitor, net, now)
         if reason:
             return rules.Outcome(False, reason)
         fut = self.loop.create_future()
@@ -220,7 +235,7 @@ class SQLiteStorage:
 
     async def counts(self, site: str, paths: list[str], now: float) -> dict:
         data = await self.read(self._counts, site, paths, now)
-        data["online"] = self.rules.online(now)
+        data["online"] = self.rules_of(site).online(now)
         return data
 
     def _counts(self, site: str, paths: list[str], now: float) -> dict:

@@ -1,6 +1,7 @@
 """Generate a synthetic, realistic-looking Vietnamese news corpus for benchmarks.
 
     .venv/bin/python scripts/gen_corpus.py 10000 --seed 1 --out /tmp/corpus10k
+    .venv/bin/python scripts/gen_corpus.py 300 --network 100 --out /tmp/net100   # a network project
 
 writes a Pelican content root in the content contract:
 
@@ -420,18 +421,19 @@ def make_photo(path: str, seed: int, size=(1600, 1000)) -> None:
 
 
 def write(n: int, seed: int, out: str, source_dir: str | None = DEFAULT_SOURCE,
-          image_pool: int = 24) -> dict:
+          image_pool: int = 24, pool_dir: str | None = None, pool_seed: int | None = None) -> dict:
     """Write the content root; returns counts. Photos are hard links into a small pool."""
     art_root = os.path.join(out, "articles")
     img_root = os.path.join(out, "images", "gen")
-    pool_dir = os.path.join(out, ".pool")  # outside STATIC_PATHS: never published
+    pool_dir = pool_dir or os.path.join(out, ".pool")  # outside STATIC_PATHS: never published
     os.makedirs(art_root, exist_ok=True)
     os.makedirs(img_root, exist_ok=True)
     pool = []
     for k in range(image_pool):
-        p = os.path.join(pool_dir, f"pool-{seed}-{k:03d}.jpg")
+        ps = seed if pool_seed is None else pool_seed
+        p = os.path.join(pool_dir, f"pool-{ps}-{k:03d}.jpg")
         if not os.path.exists(p):
-            make_photo(p, seed * 1000 + k)
+            make_photo(p, ps * 1000 + k)
         pool.append(p)
     stats = {"articles": 0, "images": 0}
     for art in generate(n, seed=seed, source_dir=source_dir):
@@ -456,15 +458,70 @@ def write(n: int, seed: int, out: str, source_dir: str | None = DEFAULT_SOURCE,
     return stats
 
 
+NETWORK_LINKED = ("theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py", "Makefile", "pyproject.toml",
+                  "package.json", "package-lock.json", ".venv", "node_modules")
+
+
+def network_slugs(communes: int) -> list[str]:
+    return ["tinh-mau", *(f"xa-mau-{i:03d}" for i in range(1, communes + 1))]
+
+
+def write_network(communes: int, per_site: int, seed: int, root: str, source_dir: str | None = DEFAULT_SOURCE,
+                  image_pool: int = 24) -> dict:
+    """A network project (docs/network.md) at ``root``: this checkout's code linked in, an empty
+    default portal, a province ``sites/tinh-mau`` and ``communes`` communes ``sites/xa-mau-NNN``,
+    each with ``per_site`` generated articles (the shared categories of pelicanconf.py)."""
+    import shutil
+
+    import yaml
+
+    from plugins.network import scaffold
+
+    os.makedirs(root, exist_ok=True)
+    for name in NETWORK_LINKED:
+        if not os.path.lexists(os.path.join(root, name)):
+            os.symlink(os.path.join(ROOT, name), os.path.join(root, name))
+    os.makedirs(os.path.join(root, "content", "articles"), exist_ok=True)
+    os.makedirs(os.path.join(root, "content", "images"), exist_ok=True)
+    share = os.path.join(ROOT, "content", "images", "chia-se.jpg")
+    shutil.copy(share, os.path.join(root, "content", "images"))
+    known = ["nam-pang"]
+    stats = {"sites": 0, "articles": 0, "images": 0}
+    for i, slug in enumerate(network_slugs(communes)):
+        folder = os.path.join(root, "sites", slug)
+        if not os.path.isdir(folder):
+            name = "Tỉnh Mẫu" if i == 0 else f"Xã Mẫu {i:03d}"
+            scaffold.new_site(root, slug, name, "" if i == 0 else "tinh-mau", known, share_image=share)
+            path = os.path.join(folder, "site.yaml")
+            with open(path, encoding="utf-8") as fh:
+                facts = yaml.safe_load(fh)
+            facts.pop("categories")  # the generated articles use the shared categories
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(yaml.safe_dump(facts, allow_unicode=True, sort_keys=False))
+        known.append(slug)
+        got = write(per_site, seed * 1000 + i, os.path.join(folder, "content"), source_dir, image_pool,
+                    pool_dir=os.path.join(root, ".pool"), pool_seed=seed)
+        stats["sites"] += 1
+        stats["articles"] += got["articles"]
+        stats["images"] += got["images"]
+    return stats
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("n", type=int, help="number of articles")
+    ap.add_argument("n", type=int, help="number of articles (per site with --network)")
+    ap.add_argument("--network", type=int, metavar="COMMUNES", default=0,
+                    help="write a network project instead: a province and COMMUNES communes of n articles each")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True, help="content root to write (articles/, images/gen/)")
     ap.add_argument("--source", default=DEFAULT_SOURCE,
                     help="demo articles to learn the vocabulary from (default: content/articles)")
     ap.add_argument("--image-pool", type=int, default=24, help="distinct photos, hard-linked")
     args = ap.parse_args(argv)
+    if args.network:
+        stats = write_network(args.network, args.n, args.seed, args.out, args.source, args.image_pool)
+        print(f"{stats['sites']} sites, {stats['articles']} articles, {stats['images']} images -> {args.out}")
+        return 0
     stats = write(args.n, args.seed, args.out, args.source, args.image_pool)
     print(f"{stats['articles']} articles, {stats['images']} images -> {args.out}")
     return 0

@@ -20,3 +20,6 @@ class Config(PluginConfig):
     # An original photo larger than this is replaced in the output by a resized copy
     # (docs/editors.md asks for photos under 120 KB; readers get the variants anyway).
     max_bytes: int = 120 * 1024
+    # Where the encoded variants live; "": CACHE_PATH/images. Content-addressed, so the portals
+    # of a network share one (plugins/network sets it): a photo is encoded once per network.
+    cache_dir: str = ""

@@ -47,7 +47,7 @@ def init(pelican) -> None:
     S.pending = []
     S.failed = set()
     if _enabled(settings):
-        S.cache = VariantCache(os.path.join(settings["CACHE_PATH"], "images"), S.config.widths)
+        S.cache = VariantCache(S.config.cache_dir or os.path.join(settings["CACHE_PATH"], "images"), S.config.widths)
 
 
 def _resolve(value, base_dir: str | None = None) -> tuple[str, str] | None:

@@ -59,6 +59,33 @@ def cache_file(settings) -> str:
     return os.path.join(settings["CACHE_PATH"], "related_news", "counts.bin")
 
 
+PARENT = "\0parent/"  # slugs of the province's articles among a commune's (no real slug has NUL)
+
+
+def parent_docs(settings) -> list[tuple[Doc, dict]]:
+    """A commune's related news may show its province's articles (NETWORK's
+    related_include_parent, docs/network.md): (Doc, item) of each, the item a link to the
+    province's site. Empty otherwise: related news stays within a site."""
+    from plugins.network import latest
+    from plugins.network.config import Config as NetworkConfig
+    from plugins.scheduling import schedule
+
+    net = NetworkConfig.from_settings(settings)
+    if not (net.related_include_parent and net.parent):
+        return []
+    base = net.parent["url"].rstrip("/") + "/"
+    out = []
+    for a in latest.articles(net.parent["content"], settings["ARTICLE_URL"], schedule.now(settings), None,
+                             settings.get("ARTICLE_PATHS", ["articles"]), settings.get("IGNORE_FILES", []),
+                             with_body=True):
+        text = a["summary"] + "\n" + a["body"]
+        doc = Doc(slug=PARENT + a["slug"], title=a["title"], text=text, date=a["date"], category=a["category"],
+                  tags=a["tags"], key=content_hash(a["title"], f"{TEXT_VERSION}\0parent\0{text}"))
+        out.append((doc, {"title": a["title"], "date": a["date"], "url": a["url"], "href": base + a["url"],
+                          "site_name": net.parent["name"]}))
+    return out
+
+
 def add_related(generator) -> None:
     settings = generator.settings
     config = Config.from_settings(settings)
@@ -70,13 +97,15 @@ def add_related(generator) -> None:
         return
     t0 = time.perf_counter()
     docs = [to_doc(a) for a in articles]
+    extra = parent_docs(settings)
     cache = CountCache(cache_file(settings) if use_cache else None)
-    result = compute(docs, config, cache)
+    result = compute(docs + [d for d, _item in extra], config, cache)
     newest = same_category(docs, config.k)
     by_slug = {a.slug: a for a in articles}
+    outside = {d.slug: item for d, item in extra}
     for art in articles:
-        art.related_news = [by_slug[s] for s in result.related.get(art.slug, [])]
-        art.may_interest = [by_slug[s] for s in result.may_interest.get(art.slug, [])]
+        art.related_news = [by_slug.get(s) or outside[s] for s in result.related.get(art.slug, [])]
+        art.may_interest = [by_slug[s] for s in result.may_interest.get(art.slug, []) if s in by_slug]
         art.same_category = [by_slug[s] for s in newest.get(art.slug, [])]
     seconds = time.perf_counter() - t0
     stats = {**result.stats, "seconds": round(seconds, 3)}

@@ -27,9 +27,13 @@ SIGNERS = {  # the demo district's officials (fictional)
     "Lường Văn Hải": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
     "Lò Văn Thắng": ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
     "Vàng Thị Mai": ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    # the demo network's province (sites/hoang-son)
+    "Nguyễn Văn Khải": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    "Trần Thị Hạnh": ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
 }
 ISSUER_HEAD = {
     "UBND huyện Nậm Păng": ("", "ỦY BAN NHÂN DÂN\nHUYỆN NẬM PĂNG"),
+    "UBND tỉnh Hoàng Sơn": ("", "ỦY BAN NHÂN DÂN\nTỈNH HOÀNG SƠN"),
 }
 
 

@@ -92,10 +92,12 @@
   }
 
   // One year: {core: {idx, docs}, lead: {idx, leads}}; parts arrive one by one.
-  function loadPart(entry, part) {
-    var y = entry.year, s = shards[y] || (shards[y] = { year: y });
+  // `site`: another portal of the network (its shards and folder); default this site's.
+  function loadPart(entry, part, site) {
+    var all = site ? site.shards : shards, dir = site ? site.dir : DIR;
+    var y = entry.year, s = all[y] || (all[y] = { year: y });
     if (!s["p" + part]) {
-      s["p" + part] = json(DIR + entry[part]).then(function (data) {
+      s["p" + part] = json(dir + entry[part]).then(function (data) {
         s[part] = load(data);
         listeners.forEach(function (fn) { fn(); });
         if (part === "core") warm(s);
@@ -122,12 +124,20 @@
       return (!year || String(e.year) === String(year)) && !(shards[e.year] && shards[e.year].lead);
     });
   }
-  function loadYear(entry) {
-    return loadPart(entry, "core").then(function () { return loadPart(entry, "lead"); });
+  function loadYear(entry, site) {
+    return loadPart(entry, "core", site).then(function () { return loadPart(entry, "lead", site); });
   }
   // Newest year first, then older years one after another.
-  function loadYears(years) {
-    return years.reduce(function (p, e) { return p.then(function () { return loadYear(e); }); }, Promise.resolve());
+  function loadYears(years, site) {
+    return years.reduce(function (p, e) { return p.then(function () { return loadYear(e, site); }); }, Promise.resolve());
+  }
+  // Run fn with another portal's manifest, shards and base as this one's (network search):
+  // search() and pending() read them, synchronously.
+  function inSite(site, fn) {
+    if (!site || site.own) return fn();
+    var saved = [manifest, shards, BASE];
+    manifest = site.manifest; shards = site.shards; BASE = site.base;
+    try { return fn(); } finally { manifest = saved[0]; shards = saved[1]; BASE = saved[2]; }
   }
 
   // Syllables of the query. The last one is "open" (a prefix) unless the query ends after it
@@ -254,8 +264,8 @@
     return false;
   }
 
-  function rowUrl(row) {
-    return BASE + (row[1] || row[2].slice(0, 4) + "/" + row[2].slice(5, 7) + "/" + VN.slugify(row[0]) + ".html");
+  function rowUrl(row, base) {
+    return (base == null ? BASE : base) + (row[1] || row[2].slice(0, 4) + "/" + row[2].slice(5, 7) + "/" + VN.slugify(row[0]) + ".html");
   }
 
   // Results from every loaded year. lunr scores are relative to a shard, so each
@@ -374,10 +384,15 @@
   function viDate(iso) { return iso.slice(8, 10) + "/" + iso.slice(5, 7) + "/" + iso.slice(0, 4); }
   function item(r, terms, withLead) {
     var li = el("li", "search-hit"), a = el("a", "search-hit__title");
-    a.href = rowUrl(r.row);  // slugify per shown result only: it is not cheap
+    a.href = rowUrl(r.row, r.base);  // slugify per shown result only: it is not cheap
     highlight(a, r.title, terms);
     li.appendChild(a);
     var meta = el("p", "search-hit__meta", r.category);
+    if (r.site) {  // network search: which portal the article is on
+      var from = el("span", "search-hit__site", r.site);
+      meta.insertBefore(from, meta.firstChild);
+      if (r.category) meta.insertBefore(document.createTextNode(" · "), from.nextSibling);
+    }
     var time = el("time", "", viDate(r.date));
     time.dateTime = r.date;
     meta.appendChild(document.createTextNode(r.category ? " · " : ""));
@@ -458,30 +473,81 @@
   var page = document.getElementById("trang-tim-kiem");
   if (!page) return;
   var pq = page.elements.q, pCat = page.elements.cm, pYear = page.elements.nam;
+  // The province's page searches its communes too (data-search-network, plugins/network):
+  // only the chosen portals' manifests and shards, and only the chosen year's, are fetched.
+  var pSite = page.elements.xa, network = pSite ? JSON.parse(page.getAttribute("data-search-network")) : [];
+  var own = { own: true, name: page.getAttribute("data-search-site-name") };
+  network.forEach(function (n) { n.shards = {}; n.dir = n.manifest.replace(/[^/]*$/, ""); });
+  function chosen() {
+    var v = pSite ? pSite.value : "tinh";
+    return v === "" ? [own].concat(network) : v === "tinh" ? [own] : network.filter(function (n) { return n.slug === v; });
+  }
+  function siteReady(n) {
+    if (n.own) return start();
+    if (!n.boot) {
+      n.boot = start().then(function () { return json(n.manifest); }).then(function (m) {
+        n.manifest = m;
+        addYears(m);
+        return m;
+      });
+      n.boot.catch(function () { n.boot = null; });
+    }
+    return n.boot;
+  }
+  // The year filter lists the province's years; a commune's other years join it once known.
+  function addYears(m) {
+    m.years.forEach(function (e) {
+      var y = String(e.year), opts = [].slice.call(pYear.options, 1);
+      if (opts.some(function (o) { return o.value === y; })) return;
+      var o = document.createElement("option"), before = opts.filter(function (x) { return x.value < y; })[0];
+      o.value = o.textContent = y;
+      pYear.insertBefore(o, before || null);
+    });
+  }
+  function searchChosen(q, opts) {
+    if (!pSite) return search(q, opts);
+    var all = [];
+    chosen().forEach(function (n) {
+      if (!n.own && !n.manifest) return;
+      var res = inSite(n, function () { return search(q, opts); });
+      all.terms = all.terms || res.terms;
+      res.forEach(function (r) { r.site = n.own ? own.name : n.name; if (!n.own) r.base = n.base; all.push(r); });
+    });
+    all.terms = all.terms || [];
+    all.sort(function (a, b) {
+      return a.tier - b.tier || b.score - a.score || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0);
+    });
+    return all;
+  }
+  function pendingChosen(year) {
+    return chosen().some(function (n) { return !(n.own ? manifest : n.manifest) || inSite(n, function () { return pending(year); }); });
+  }
   var pStatus = document.getElementById("ket-qua-trang-thai"), pList = document.getElementById("ket-qua-tim-kiem");
   var more = document.getElementById("ket-qua-them"), shown = 20, PAGE = 20;
   var params = new URLSearchParams(location.search);
   pq.value = params.get("q") || "";
   pCat.value = params.get("cm") || "";
   pYear.value = params.get("nam") || "";
+  if (pSite) pSite.value = params.get("xa") || "";
+  if (pSite && pSite.selectedIndex < 0) pSite.value = "";
   if (pCat.selectedIndex < 0) pCat.value = "";
   if (pYear.selectedIndex < 0) pYear.value = "";
 
   function render() {
     var q = pq.value.trim(), url = new URL(location.href);
-    [["q", q], ["cm", pCat.value], ["nam", pYear.value]].forEach(function (p) {
+    [["q", q], ["cm", pCat.value], ["nam", pYear.value], ["xa", pSite ? pSite.value : ""]].forEach(function (p) {
       if (p[1]) url.searchParams.set(p[0], p[1]); else url.searchParams.delete(p[0]);
     });
     history.replaceState(null, "", url);
     pList.textContent = "";
     more.hidden = true;
-    pList.setAttribute("aria-busy", String(!manifest || pending(pYear.value)));  // years still on their way
+    pList.setAttribute("aria-busy", String(!manifest || pendingChosen(pYear.value)));  // years still on their way
     if (!q) { pStatus.textContent = "Nhập từ khóa để tìm tin bài."; return; }
     if (!manifest) { pStatus.textContent = "Đang tải dữ liệu tìm kiếm…"; return; }
-    var res = search(pq.value, { typing: document.activeElement === pq, category: pCat.value, year: pYear.value });
+    var res = searchChosen(pq.value, { typing: document.activeElement === pq, category: pCat.value, year: pYear.value });
     res.slice(0, shown).forEach(function (r) { pList.appendChild(item(r, res.terms, true)); });
     more.hidden = res.length <= shown;
-    var loading = pending(pYear.value) ? " (đang tải thêm tin các năm trước…)" : "";
+    var loading = pendingChosen(pYear.value) ? " (đang tải thêm tin các năm trước…)" : "";
     if (res.length) {
       pStatus.textContent = "Tìm thấy " + res.length + " kết quả cho “" + q + "”" + loading + ".";
     } else if (loading) {
@@ -493,15 +559,19 @@
   }
   var renderSoon = debounce(render, 120);
   function loadForPage() {
-    return start().then(function (m) {
-      var years = m.years.filter(function (e) { return !pYear.value || String(e.year) === pYear.value; });
-      return loadYears(years);
+    return start().then(function () {
+      return Promise.all(chosen().map(function (n) {
+        return siteReady(n).then(function (m) {
+          var years = m.years.filter(function (e) { return !pYear.value || String(e.year) === pYear.value; });
+          return loadYears(years, n.own ? null : n);
+        });
+      }));
     }).then(null, function () { failed(pStatus); });
   }
   listeners.push(function () { if (!pList.contains(document.activeElement)) renderSoon(); });
   page.addEventListener("submit", function (ev) { ev.preventDefault(); shown = PAGE; render(); });
   pq.addEventListener("input", function () { shown = PAGE; renderSoon(); });
-  [pCat, pYear].forEach(function (s) {
+  [pCat, pYear, pSite].filter(Boolean).forEach(function (s) {
     s.addEventListener("change", function () { shown = PAGE; render(); loadForPage(); });
   });
   more.addEventListener("click", function () {
