@@ -128,13 +128,17 @@ def first_build(argv: list[str], output: str) -> bool:
 
 
 def run(settings: str, output: str, content: str, roots: list[str], overrides: dict,
-        interval: float = 0.3, running: list | None = None, quiet: bool = True) -> None:
+        interval: float = 0.3, running: list | None = None, ready_fd: int | None = None,
+        quiet: bool = True) -> None:
     """The loop; ``running`` holds the build in progress, for the caller to stop on exit."""
     running = [] if running is None else running
     output = os.path.abspath(output)
     cmd = staged_build.command(settings, output, content, overrides, quiet)
     model = first_build(cmd[3:], output)  # the same arguments as `python -m pelican`
     log("đã dựng xong lần đầu" if model else "lần dựng đầu không thành công")
+    if ready_fd is not None:
+        os.write(ready_fd, b"1")
+        os.close(ready_fd)
     tracker = Tracker(roots)
     content_root = os.path.abspath(content)
     build: FullBuild | None = None
@@ -180,14 +184,22 @@ def run(settings: str, output: str, content: str, roots: list[str], overrides: d
 
 def spawn(settings: str, output: str, content: str, roots: list[str], overrides: dict | None = None,
           interval: float = 0.3) -> subprocess.Popen:
-    """Start this loop in its own process (the preview server's HTTP threads never fork)."""
+    """Start this loop in its own process (the preview server's HTTP threads never fork);
+    returns once its first build has finished (or failed), as the old preview did."""
+    read_end, write_end = os.pipe()
     cmd = [sys.executable, "-m", "plugins.live_preview.server", "--settings", settings, "--output", output,
-           "--content", content, "--interval", str(interval), "--watch", *roots]
+           "--content", content, "--interval", str(interval), "--ready-fd", str(write_end), "--watch", *roots]
     if overrides:
         cmd += ["-e", *(f"{k}={v}" for k, v in overrides.items())]
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen(cmd, env=env)
+    try:
+        proc = subprocess.Popen(cmd, env=env, pass_fds=(write_end,))
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as ready:
+        ready.read(1)  # one byte after the first build; nothing if the loop died
+    return proc
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -208,6 +220,7 @@ def main(argv=None) -> int:
     ap.add_argument("--content", default="content")
     ap.add_argument("--watch", nargs="+", required=True)
     ap.add_argument("--interval", type=float, default=0.3)
+    ap.add_argument("--ready-fd", type=int, default=None, help="written to once the first build is done")
     ap.add_argument("-e", "--extra", nargs="*", default=[], help="KEY=JSON overrides, as pelican -e")
     args = ap.parse_args(argv)
     overrides = {}
@@ -217,7 +230,7 @@ def main(argv=None) -> int:
         overrides[key] = value
     build = []
     try:
-        run(args.settings, args.output, args.content, args.watch, overrides, args.interval, build)
+        run(args.settings, args.output, args.content, args.watch, overrides, args.interval, build, args.ready_fd)
     except KeyboardInterrupt:
         pass
     finally:
