@@ -148,11 +148,26 @@ def watch(roots: list[str], rebuild: Callable[[], object], stop: threading.Event
             rebuild()
 
 
+def _interrupt(*_args):
+    raise KeyboardInterrupt
+
+
+def interrupt_on_term() -> None:
+    """SIGTERM and SIGINT raise KeyboardInterrupt, also in a process started in the background
+    (where a shell leaves SIGINT ignored)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+
+
 def serve(output: str, host: str, port: int, build: Callable[[], object] | None = None,
           roots: list[str] | None = None) -> None:
     """Serve until Ctrl+C; with build and roots, rebuild on every change."""
     server = make_server(output, host, port)
     stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        interrupt_on_term()  # SIGTERM like Ctrl+C: the caller's cleanup (the builder) runs
     if build is not None and roots:
         threading.Thread(target=watch, args=(roots, build, stop), daemon=True).start()
     print(f"Xem thử tại http://{host}:{server.server_address[1]}/ (Ctrl+C để dừng)", flush=True)
@@ -180,14 +195,8 @@ def main(argv=None) -> int:
     if not args.watch:
         serve(args.output, args.host, args.port)
         return 0
-    import signal
-
     from plugins.live_preview.server import spawn, stop
 
-    def stop_serving(*_args):
-        raise KeyboardInterrupt  # SIGTERM like Ctrl+C: the builder is stopped too
-
-    signal.signal(signal.SIGTERM, stop_serving)
     builder = spawn(args.settings, args.output, args.content, args.watch)  # builds, watches, rebuilds
     try:
         serve(args.output, args.host, args.port)

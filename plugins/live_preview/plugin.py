@@ -128,13 +128,13 @@ def render_first(paths: list[str], output: str) -> list[str]:
     gen = Model.articles()
     if gen is None:
         return []
-    from plugins.content_contract.check import check_site
+    from plugins.content_contract.check import check_articles_alone
     from plugins.images.plugin import prepare
     from plugins.portal_theme.plugin import add_portal_context
     from plugins.reader.plugin import add_states
 
     settings = gen.settings
-    if check_site(settings):  # a content problem: the full build fails and lists it
+    if check_articles_alone(settings, paths):  # a content problem: the full build fails and lists it
         return []
     content_root = os.path.abspath(gen.path)
     by_path = {os.path.abspath(a.source_path): a
@@ -159,6 +159,8 @@ def render_first(paths: list[str], output: str) -> list[str]:
                     setattr(art, key, value)
             _swap_in_lists(gen, old, art)
         else:
+            if any(a.slug == art.slug for a in gen.articles):
+                return []  # a slug taken by another article: the full build reports it
             _add_to_lists(gen, art)
             added = True
         fresh.append(art)

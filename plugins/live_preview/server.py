@@ -128,18 +128,18 @@ def first_build(argv: list[str], output: str) -> bool:
 
 
 def run(settings: str, output: str, content: str, roots: list[str], overrides: dict,
-        interval: float = 0.3, running: list | None = None, ready_fd: int | None = None,
+        interval: float = 0.5, running: list | None = None, ready_fd: int | None = None,
         quiet: bool = True) -> None:
     """The loop; ``running`` holds the build in progress, for the caller to stop on exit."""
     running = [] if running is None else running
     output = os.path.abspath(output)
     cmd = staged_build.command(settings, output, content, overrides, quiet)
+    tracker = Tracker(roots)  # before the build: a save made while it runs is seen next
     model = first_build(cmd[3:], output)  # the same arguments as `python -m pelican`
     log("đã dựng xong lần đầu" if model else "lần dựng đầu không thành công")
     if ready_fd is not None:
         os.write(ready_fd, b"1")
         os.close(ready_fd)
-    tracker = Tracker(roots)
     content_root = os.path.abspath(content)
     build: FullBuild | None = None
     stale = False
@@ -183,7 +183,7 @@ def run(settings: str, output: str, content: str, roots: list[str], overrides: d
 
 
 def spawn(settings: str, output: str, content: str, roots: list[str], overrides: dict | None = None,
-          interval: float = 0.3) -> subprocess.Popen:
+          interval: float = 0.5) -> subprocess.Popen:
     """Start this loop in its own process (the preview server's HTTP threads never fork);
     returns once its first build has finished (or failed), as the old preview did."""
     read_end, write_end = os.pipe()
@@ -219,7 +219,7 @@ def main(argv=None) -> int:
     ap.add_argument("--output", default="output")
     ap.add_argument("--content", default="content")
     ap.add_argument("--watch", nargs="+", required=True)
-    ap.add_argument("--interval", type=float, default=0.3)
+    ap.add_argument("--interval", type=float, default=0.5)
     ap.add_argument("--ready-fd", type=int, default=None, help="written to once the first build is done")
     ap.add_argument("-e", "--extra", nargs="*", default=[], help="KEY=JSON overrides, as pelican -e")
     args = ap.parse_args(argv)
@@ -228,6 +228,9 @@ def main(argv=None) -> int:
         key, _, value = item.partition("=")
         json.loads(value)  # fails here rather than in every build
         overrides[key] = value
+    from plugins.dev_server import interrupt_on_term
+
+    interrupt_on_term()
     build = []
     try:
         run(args.settings, args.output, args.content, args.watch, overrides, args.interval, build, args.ready_fd)
