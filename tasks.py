@@ -107,7 +107,7 @@ def preview(c):
 def livereload(c, settings=SETTINGS_FILE_BASE, output="", content=""):
     """Build, serve, rebuild on every change; pages reload themselves, and a failed build's
     errors are shown over every page while the last good build stays served"""
-    _preview_server({"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"}, settings, output, content)
+    _preview_server(None, settings, output, content)
 
 
 WATCHED = ("content", "theme", "plugins", SETTINGS_FILE_BASE)
@@ -124,7 +124,9 @@ def _preview_server(overrides=None, settings=SETTINGS_FILE_BASE, output=None, co
     content = content or _settings(settings)["PATH"]
     watched = [os.path.join(ROOT, w) for w in WATCHED if w not in ("content", SETTINGS_FILE_BASE)]
     watched += [os.path.abspath(content), os.path.abspath(settings)]
-    builder = spawn(settings, output, content, watched, {**_preview_overrides(), **(overrides or {})})
+    # Pelican's reader cache: plugins.content_cache drops it when readers or their settings change
+    cache = {"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"}
+    builder = spawn(settings, output, content, watched, {**cache, **_preview_overrides(), **(overrides or {})})
     try:
         dev_server.serve(output, CONFIG["host"], CONFIG["port"])
     finally:
