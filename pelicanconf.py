@@ -330,6 +330,10 @@ PLUGINS += ["plugins.page_writer"]
 # Copy a static file only when its source is newer than the output's copy.
 STATIC_CHECK_IF_MODIFIED = True
 
+# --- content_cache ---
+# Pelican's reader cache is dropped when the readers or their settings change (plugins/content_cache).
+PLUGINS += ["plugins.content_cache"]
+
 # --- archive_lists ---
 # Pelican's tag/category/author/year lists in linear time (quadratic in Pelican 4.12).
 PLUGINS += ["plugins.archive_lists"]

@@ -128,27 +128,35 @@ def preview(c, site=""):
         sys.exit(1)
 
 
-@task
-def livereload(c):
+@task(help={"settings": "settings file (pelicanconf.py)", "output": "output folder (output)",
+            "content": "content folder (the settings' PATH)"})
+def livereload(c, settings=SETTINGS_FILE_BASE, output="", content=""):
     """Build, serve, rebuild on every change; pages reload themselves, and a failed build's
     errors are shown over every page while the last good build stays served"""
-    _preview_server(overrides={"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"})
+    _preview_server(None, settings, output, content)
 
 
 WATCHED = ("content", "theme", "plugins", SETTINGS_FILE_BASE)
 
 
-def _preview_server(overrides=None):
-    """plugins.dev_server on the deploy path: a build now (it may fail: the error page is
-    served), then one after every change under WATCHED."""
+def _preview_server(overrides=None, settings=SETTINGS_FILE_BASE, output=None, content=None):
+    """plugins.dev_server on the deploy path, with plugins.live_preview building: a build now
+    (it may fail: the error page is served), then after every change under WATCHED the
+    changed article's page first and the rest of the site after it."""
     from plugins import dev_server
+    from plugins.live_preview.server import spawn, stop
 
-    def rebuild():
-        build_site(SETTINGS_FILE_BASE, CONFIG["deploy_path"], overrides={**_preview_overrides(), **(overrides or {})})
-
-    rebuild()
-    dev_server.serve(CONFIG["deploy_path"], CONFIG["host"], CONFIG["port"], rebuild,
-                     [os.path.join(ROOT, w) for w in WATCHED])
+    output = output or CONFIG["deploy_path"]
+    content = content or _settings(settings)["PATH"]
+    watched = [os.path.join(ROOT, w) for w in WATCHED if w not in ("content", SETTINGS_FILE_BASE)]
+    watched += [os.path.abspath(content), os.path.abspath(settings)]
+    # Pelican's reader cache: plugins.content_cache drops it when readers or their settings change
+    cache = {"LOAD_CONTENT_CACHE": "true", "CACHE_CONTENT": "true"}
+    builder = spawn(settings, output, content, watched, {**cache, **_preview_overrides(), **(overrides or {})})
+    try:
+        dev_server.serve(output, CONFIG["host"], CONFIG["port"])
+    finally:
+        stop(builder)
 
 
 @task

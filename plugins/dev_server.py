@@ -6,8 +6,9 @@
   (``OUTPUT.errors.json``, written by plugins/staged_build.py) its error list is shown
   over every page.
 - Before any build has succeeded, every path answers 503 with a page listing the errors.
-- With ``watch``, polls the sources once a second and rebuilds after a change (one build
-  at a time; edits during a build trigger one more).
+- With ``--watch``, ``plugins.live_preview`` builds beside it in its own process: the
+  changed article's page first, then the whole site (``serve`` itself only serves; its
+  ``build``/``roots`` arguments keep the older one-build-per-change loop).
 """
 
 from __future__ import annotations
@@ -147,11 +148,26 @@ def watch(roots: list[str], rebuild: Callable[[], object], stop: threading.Event
             rebuild()
 
 
+def _interrupt(*_args):
+    raise KeyboardInterrupt
+
+
+def interrupt_on_term() -> None:
+    """SIGTERM and SIGINT raise KeyboardInterrupt, also in a process started in the background
+    (where a shell leaves SIGINT ignored)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+
+
 def serve(output: str, host: str, port: int, build: Callable[[], object] | None = None,
           roots: list[str] | None = None) -> None:
     """Serve until Ctrl+C; with build and roots, rebuild on every change."""
     server = make_server(output, host, port)
     stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        interrupt_on_term()  # SIGTERM like Ctrl+C: the caller's cleanup (the builder) runs
     if build is not None and roots:
         threading.Thread(target=watch, args=(roots, build, stop), daemon=True).start()
     print(f"Xem thử tại http://{host}:{server.server_address[1]}/ (Ctrl+C để dừng)", flush=True)
@@ -166,8 +182,6 @@ def serve(output: str, host: str, port: int, build: Callable[[], object] | None 
 
 def main(argv=None) -> int:
     import argparse
-    import subprocess
-    import sys
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--output", default="output")
@@ -178,13 +192,16 @@ def main(argv=None) -> int:
     ap.add_argument("--watch", nargs="*", default=None, help="rebuild when these change")
     args = ap.parse_args(argv)
 
-    def build():
-        subprocess.call([sys.executable, "-m", "plugins.staged_build", "--settings", args.settings,
-                         "--output", args.output, "--content", args.content])
+    if not args.watch:
+        serve(args.output, args.host, args.port)
+        return 0
+    from plugins.live_preview.server import spawn, stop
 
-    if args.watch:
-        build()
-    serve(args.output, args.host, args.port, build if args.watch else None, args.watch)
+    builder = spawn(args.settings, args.output, args.content, args.watch)  # builds, watches, rebuilds
+    try:
+        serve(args.output, args.host, args.port)
+    finally:
+        stop(builder)
     return 0
 
 

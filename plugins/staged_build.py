@@ -45,36 +45,57 @@ def record_failure(output: str, lines: list[str]) -> None:
     atomic_write(errors_path(output), json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
-def build(settings: str = "pelicanconf.py", output: str = "output", content: str = "content",
-          overrides: dict | None = None, quiet: bool = False) -> int:
-    output = os.path.abspath(output)
-    staging = output + ".new"
-    shutil.rmtree(staging, ignore_errors=True)
+def command(settings: str, output: str, content: str, overrides: dict | None = None,
+            quiet: bool = False) -> list[str]:
+    """The Pelican command that builds into ``OUTPUT.new`` (see ``build``)."""
+    staging = os.path.abspath(output) + ".new"
     cmd = [sys.executable, "-m", "pelican", content, "-s", settings, "-o", staging,
            "--fatal", "errors"]
-    # Pages unchanged since the last good build are linked from it (plugins.page_writer).
-    overrides = {"PAGE_WRITER_PREVIOUS_OUTPUT": json.dumps(output), **(overrides or {})}
+    overrides = {**previous_output(output), **(overrides or {})}
     if overrides:  # one -e: Pelican keeps only the last of repeated -e flags
         cmd += ["-e", *(f"{k}={v}" for k, v in overrides.items())]
     if quiet:
         cmd.append("-q")
-    rc, lines = _run(cmd, {**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")})
-    if rc != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        record_failure(output, lines)
-        print(f"Dựng trang không thành công: {os.path.relpath(output)} được giữ nguyên như lần dựng thành công trước"
-              " (chưa có gì thay đổi trên trang).", file=sys.stderr)
-        return rc
+    return cmd
+
+
+def previous_output(output: str) -> dict:
+    """Pages unchanged since the last good build are linked from it (plugins.page_writer)."""
+    return {"PAGE_WRITER_PREVIOUS_OUTPUT": json.dumps(os.path.abspath(output))}
+
+
+def swap(output: str) -> None:
+    """Put the finished ``OUTPUT.new`` in place of OUTPUT and clear the last failure."""
+    output = os.path.abspath(output)
     old = output + ".old"
     shutil.rmtree(old, ignore_errors=True)
     if os.path.exists(output):
         os.rename(output, old)
-    os.rename(staging, output)
+    os.rename(output + ".new", output)
     shutil.rmtree(old, ignore_errors=True)
     try:
         os.remove(errors_path(output))
     except FileNotFoundError:
         pass
+
+
+FAILED = ("Dựng trang không thành công: {output} được giữ nguyên như lần dựng thành công trước"
+          " (chưa có gì thay đổi trên trang).")
+
+
+def build(settings: str = "pelicanconf.py", output: str = "output", content: str = "content",
+          overrides: dict | None = None, quiet: bool = False) -> int:
+    output = os.path.abspath(output)
+    staging = output + ".new"
+    shutil.rmtree(staging, ignore_errors=True)
+    cmd = command(settings, output, content, overrides, quiet)
+    rc, lines = _run(cmd, {**os.environ, "COLUMNS": os.environ.get("COLUMNS", "160")})
+    if rc != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        record_failure(output, lines)
+        print(FAILED.format(output=os.path.relpath(output)), file=sys.stderr)
+        return rc
+    swap(output)
     return 0
 
 

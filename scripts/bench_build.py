@@ -12,10 +12,16 @@
 (b) the portal: pelicanconf.py as ``invoke build`` uses it, every feature plugin on.
 (b+) with ``--publish``: publishconf.py too (absolute URLs + .gz/.br precompression).
 
+(c) Hugo (Debian's ``hugo``, installed with apt-get when missing): the same articles converted
+    to Hugo's front matter (categories/tags taxonomies, seconds in dates), minimal
+    single/list/home/terms templates, the same pagination. The gap to the fastest tool
+    users know; its "one edit" is a second full build (Hugo keeps no build state on disk).
+
 For each: cold build (empty output and content cache; for the portal the photo-variant cache
-of a first build is kept, as CI keeps CACHE_PATH; the first build is reported apart), then a
-warm rebuild after editing one article with Pelican's content cache on (as
-``invoke regenerate``/``livereload`` run it).
+of a first build is kept, as CI keeps CACHE_PATH; the first build is reported apart), then the
+**one-edit rebuild in a fresh process**: a new ``pelican`` process after editing one article's
+body, with the cache and the last output present (as CI's deploy keeps them) and Pelican's
+content cache on.
 CPU is user + system seconds of the build and its reaped workers (from wait4()); on a shared
 machine it moves much less than wall time, so compare trees on it first.
 Peak RSS is the pelican process's (and its reaped children's) maximum, from wait4(); peak
@@ -27,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import re
 import shutil
 import statistics
 import subprocess
@@ -75,7 +82,8 @@ BUILD_WORKERS = 1
 PAGE_WRITER_CACHE = False
 """
 
-VARIANTS = {"bare": "BARE", "portal": "PORTAL", "portal-serial": "SERIAL", "portal-publish": "PORTAL"}
+VARIANTS = {"bare": "BARE", "portal": "PORTAL", "portal-serial": "SERIAL", "portal-publish": "PORTAL",
+            "hugo": ""}
 
 
 def uptime() -> str:
@@ -218,6 +226,121 @@ def bench_variant(name: str, settings_text: str, content: str, workdir: str, fir
             "pages": f"{cold_pages} → {warm_pages(cache)}"}
 
 
+# -- Hugo ----------------------------------------------------------------------------------
+HUGO_CONFIG = """\
+baseURL = "/"
+languageCode = "vi"
+title = "Hugo"
+timeZone = "Asia/Ho_Chi_Minh"
+disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
+[pagination]
+  pagerSize = 12
+paginate = 12
+[taxonomies]
+  category = "categories"
+  tag = "tags"
+"""
+HUGO_BASE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><header><a href="/">{{ site.Title }}</a></header><main>{{ block "main" . }}{{ end }}</main></body></html>
+"""
+HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ $pager := .Paginate .Pages }}{{ range $pager.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<time>{{ .Date.Format "02/01/2006" }}</time><p>{{ .Summary }}</p></article>{{ end }}
+{{ if $pager.HasPrev }}<a href="{{ $pager.Prev.URL }}">Trước</a>{{ end }}
+{{ if $pager.HasNext }}<a href="{{ $pager.Next.URL }}">Sau</a>{{ end }}{{ end }}
+"""
+HUGO_HOME = HUGO_LIST.replace(".Paginate .Pages", ".Paginate site.RegularPages.ByDate.Reverse")
+HUGO_SINGLE = """{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "02/01/2006" }}</time>
+{{ with .Params.categories }}{{ range . }}<a href="{{ (printf "/categories/%s/" (. | urlize)) }}">{{ . }}</a>{{ end }}{{ end }}
+{{ .Content }}{{ with .Params.tags }}<ul>{{ range . }}
+<li><a href="{{ (printf "/tags/%s/" (. | urlize)) }}">{{ . }}</a></li>{{ end }}</ul>{{ end }}
+</article>{{ end }}
+"""
+HUGO_TERMS = """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}
+<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}</ul>{{ end }}
+"""
+_DATE_RE = re.compile(r"^date: (\d{4}-\d\d-\d\d) (\d\d:\d\d)$", re.M)
+_CATEGORY_RE = re.compile(r"^category: (.+)$", re.M)
+
+
+def hugo_binary() -> str:
+    """Debian's hugo, installed (apt-get, as root) when missing."""
+    found = shutil.which("hugo")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise SystemExit("hugo is missing: apt-get install hugo (or run as root)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "hugo"], check=True, env=env)
+    return shutil.which("hugo") or "/usr/bin/hugo"
+
+
+def hugo_article(text: str) -> str:
+    """One corpus article in Hugo's front matter: seconds in the date (YAML timestamps need
+    them), the category as the categories taxonomy, {static} links as site paths."""
+    head, sep, body = text[4:].partition("\n---\n")
+    head = _DATE_RE.sub(r"date: \1T\2:00+07:00", head, count=1)
+    head = _CATEGORY_RE.sub(lambda m: "categories: [" + m.group(1).strip() + "]", head, count=1)
+    return "---\n" + head + sep + body.replace("{static}/", "/")
+
+
+def hugo_site(content: str, base: str) -> str:
+    site = os.path.join(base, "site")
+    for rel, text in (("hugo.toml", HUGO_CONFIG), ("layouts/_default/baseof.html", HUGO_BASE),
+                      ("layouts/_default/list.html", HUGO_LIST), ("layouts/_default/single.html", HUGO_SINGLE),
+                      ("layouts/_default/terms.html", HUGO_TERMS), ("layouts/index.html", HUGO_HOME)):
+        path = os.path.join(site, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    for dirpath, _, names in os.walk(os.path.join(content, "articles")):
+        out_dir = os.path.join(site, "content", "posts", os.path.relpath(dirpath, os.path.join(content, "articles")))
+        os.makedirs(out_dir, exist_ok=True)
+        for name in names:
+            if name.endswith(".md"):
+                with open(os.path.join(dirpath, name), encoding="utf-8") as fh:
+                    text = hugo_article(fh.read())
+                with open(os.path.join(out_dir, name), "w", encoding="utf-8") as fh:
+                    fh.write(text)
+    shutil.copytree(os.path.join(content, "images"), os.path.join(site, "static", "images"),
+                    copy_function=os.link)
+    return site
+
+
+def run_hugo(hugo: str, site: str, output: str) -> dict:
+    load = uptime()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([hugo, "--quiet", "--source", site, "--destination", output,
+                             "--cacheDir", os.path.join(site, ".cache")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = proc.stdout.read()
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.stderr.write(out.decode("utf-8", "replace")[-4000:])
+        raise SystemExit("hugo build failed")
+    return {"time": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss": ru.ru_maxrss / 1024,
+            "pss": ru.ru_maxrss / 1024, "load": load}
+
+
+def bench_hugo(content: str, workdir: str) -> dict:
+    hugo = hugo_binary()
+    base = os.path.join(workdir, "hugo")
+    shutil.rmtree(base, ignore_errors=True)
+    site = hugo_site(content, base)
+    output = os.path.join(base, "public")
+    cold = run_hugo(hugo, site, output)
+    files, size = tree_size(output)
+    arts = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(site, "content")) for f in fs)
+    path = arts[len(arts) // 2]
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("\nĐoạn bổ sung sau khi biên tập lại bài viết.\n")
+    warm = run_hugo(hugo, site, output)
+    return {"name": "hugo", "first": None, "cold": cold, "warm": warm, "files": files, "size": size,
+            "pages": "— (full build)"}
+
+
 def median_result(rounds: list[dict]) -> dict:
     """The median of each measured number over the rounds (the first round's counts)."""
     if len(rounds) == 1:
@@ -244,7 +367,7 @@ def fmt_row(n: int, r: dict, ref: dict | None) -> str:
 
 
 HEADER = ("| Articles | Build | First build (no photo variants yet) | Cold | Cold CPU (all processes) "
-          "| Warm after 1 edit (÷ cold) | Warm CPU "
+          "| One-edit rebuild, fresh process (÷ cold) | One-edit CPU "
           "| Pages rendered / kept, cold → warm | Peak RSS, one process | Peak PSS, all processes "
           "| Output files | Output size | Cold ÷ bare | Load avg at start |\n"
           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -256,7 +379,7 @@ def main(argv=None) -> int:
     ap.add_argument("--with-100k", action="store_true", help="also 100,000 articles")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", default="/tmp/bench_build")
-    ap.add_argument("--variants", nargs="+", default=["bare", "portal"], choices=sorted(VARIANTS),
+    ap.add_argument("--variants", nargs="+", default=["bare", "portal", "hugo"], choices=sorted(VARIANTS),
                     help="builds to compare, in this order (ratios are against bare when it runs)")
     ap.add_argument("--publish", action="store_true", help="also the publish build (precompression)")
     ap.add_argument("--no-first-build", action="store_true",
@@ -280,20 +403,23 @@ def main(argv=None) -> int:
         bare = None
         runs = []
         for name in variants:
-            if args.baseline and name != "bare":
+            if args.baseline and name not in ("bare", "hugo"):
                 runs.append((f"{name} (baseline)", name, os.path.abspath(args.baseline)))
             runs.append((name, name, ROOT))
         results: dict[str, list[dict]] = {}
         for rnd in range(args.rounds):
             for label, name, root in runs:
-                result = bench_variant(name, globals()[VARIANTS[name]], content, args.workdir,
-                                       first_build=not args.no_first_build, root=root)
+                if name == "hugo":
+                    result = bench_hugo(content, args.workdir)
+                else:
+                    result = bench_variant(name, globals()[VARIANTS[name]], content, args.workdir,
+                                           first_build=not args.no_first_build, root=root)
                 result["name"] = label
                 results.setdefault(label, []).append(result)
                 if args.rounds > 1:
                     c, w = result["cold"], result["warm"]
                     print(f"  round {rnd + 1}/{args.rounds}: {label}: cold {c['time']:.1f} s ({c['cpu']:.1f} s CPU), "
-                          f"warm {w['time']:.1f} s ({w['cpu']:.1f} s CPU), load {c['load']}", flush=True)
+                          f"one edit {w['time']:.1f} s ({w['cpu']:.1f} s CPU), load {c['load']}", flush=True)
         for label, name, _ in runs:
             result = median_result(results[label])
             if name == "bare":

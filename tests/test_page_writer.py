@@ -158,6 +158,12 @@ def _edit_title(site):
     path.write_text(path.read_text(encoding="utf-8").replace("Bài viết số 5", "Bài viết số năm"), encoding="utf-8")
 
 
+def _edit_category(site):
+    path = site.content / "articles" / "bai-4.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("category: Tin tức - Sự kiện", "category: Kinh tế"),
+                    encoding="utf-8")
+
+
 def _add_and_delete(site):
     site.article("bai-moi", "Bài mới về đường giao thông nông thôn ở xã Nậm Xe.", title="Bài mới",
                  date="2024-06-01 07:00", category="Kinh tế", tags=["nông thôn mới"], summary="Tóm tắt bài mới.")
@@ -182,7 +188,7 @@ def test_incremental_parallel_builds_give_the_bytes_of_a_clean_serial_build(site
     assert snapshot(site.output) == clean_build(site)
     site.build()  # warm again after the clean build, for the edits below
 
-    for edit in (_edit_body, _edit_title, _add_and_delete, _edit_template):
+    for edit in (_edit_body, _edit_title, _edit_category, _add_and_delete, _edit_template):
         edit(site)
         before = os.stat(site.output / "2024/05/bai-viet-so-1-ve-nong-thon-moi.html").st_ino
         site.build()

@@ -105,6 +105,20 @@ def check_site(settings, stats: dict | None = None) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.path, p.line, p.message))
 
 
+def check_articles_alone(settings, paths: list[str]) -> list[Problem]:
+    """The problems of these article files by themselves (their own fields and links), not the
+    ones that span the site (slug collisions, `related`): a quick answer for the preview
+    (plugins.live_preview), whose full build then runs ``check_site``."""
+    compute = _article(category_names(settings))
+    out: list[Problem] = []
+    for path in paths:
+        with open(path, "rb") as fh:
+            fc = compute(path, fh.read())
+        out.extend(fc.problems)
+        rules.check_refs(fc, settings["PATH"], out)
+    return out
+
+
 def report(problems: list[Problem], stream=None) -> None:
     stream = stream or sys.stderr
     for p in problems:

@@ -8,6 +8,7 @@ import os
 
 from markupsafe import Markup
 from pelican import signals
+from pelican.generators import StaticGenerator
 
 from plugins import markup, pool
 from plugins.fileutil import link_or_copy
@@ -28,6 +29,7 @@ class _State:
     pending: list = []  # content objects whose body has <img>
     memo: dict = {}  # responsive_img() results of this build
     failed: set = set()
+    replaced: set = set()  # rel paths whose original is not copied: publish places the resized one
 
 
 S = _State()
@@ -46,6 +48,7 @@ def init(pelican) -> None:
     S.memo = {}
     S.pending = []
     S.failed = set()
+    S.replaced = set()
     if _enabled(settings):
         S.cache = VariantCache(S.config.cache_dir or os.path.join(settings["CACHE_PATH"], "images"), S.config.widths)
 
@@ -192,7 +195,7 @@ def publish(pelican) -> None:
         placed += S.cache.publish(entry, rel, pelican.output_path)
         source = S.sources.get(rel)
         dest = os.path.join(pelican.output_path, rel)
-        if source and os.path.getsize(source) > S.config.max_bytes and os.path.exists(dest):
+        if source and os.path.getsize(source) > S.config.max_bytes and (rel in S.replaced or os.path.exists(dest)):
             link_or_copy(S.cache.shrunk(source, entry, S.config.max_bytes), dest)
             shrunk += 1
     S.cache.save()
@@ -200,6 +203,29 @@ def publish(pelican) -> None:
              len(S.needed), placed, S.cache.encoded, shrunk, S.config.max_bytes)
     S.needed = {}
     S.memo = {}
+    S.replaced = set()
+
+
+def skip_replaced_copies(generators) -> None:
+    """A photo over the size limit that a page shows is published resized (``publish``):
+    Pelican's copy of the original would be replaced at once. Not copying it saves writing
+    every large photo again on every build."""
+    if S.cache is None:
+        return
+    for gen in generators:
+        if not isinstance(gen, StaticGenerator):
+            continue
+        original = gen._link_or_copy_staticfile
+
+        def link_or_copy_staticfile(sc, _original=original, _root=gen.path):
+            rel = os.path.relpath(os.path.join(_root, sc.source_path), _root).replace(os.sep, "/")
+            source = S.sources.get(rel)
+            if rel in S.needed and source and os.path.getsize(source) > S.config.max_bytes:
+                S.replaced.add(rel)
+                return None
+            return _original(sc)
+
+        gen._link_or_copy_staticfile = link_or_copy_staticfile
 
 
 def share_photo(path) -> dict | None:
@@ -225,4 +251,5 @@ def register():
     signals.content_object_init.connect(on_content)
     signals.article_generator_finalized.connect(prepare)
     signals.page_generator_finalized.connect(prepare)
+    signals.all_generators_finalized.connect(skip_replaced_copies)
     signals.finalized.connect(publish)

@@ -58,6 +58,20 @@ def _public(attrs: dict) -> dict:
     return {k: v for k, v in attrs.items() if k[0] != "_" and k != "settings"}
 
 
+_MISSING = object()
+
+
+def _fields(obj: Any) -> dict:
+    """An object's public state once: Pelican's ``metadata`` dict repeats every attribute it
+    was read with (the same objects); only its entries that differ from them are kept."""
+    fields = _public(_attrs(obj))
+    meta = fields.get("metadata")
+    if type(meta) is dict:
+        fields["metadata"] = {k: v for k, v in meta.items()
+                              if type(k) is not str or fields.get(k.lower(), _MISSING) is not v}
+    return fields
+
+
 class Digester:
     """Turns context values into stable, hashable text. Memoises content cards by id,
     so one instance must only live while the objects do (one build)."""
@@ -150,7 +164,7 @@ class Digester:
         hit = self._cards.get(id(obj))
         if hit is not None and hit[0] is obj:
             return hit[1]
-        fields = {k: v for k, v in _public(_attrs(obj)).items() if not self._is_relation(v)}
+        fields = {k: v for k, v in _fields(obj).items() if not self._is_relation(v)}
         fields["__type__"] = type(obj).__qualname__
         if self.extra_card:
             fields.update(self.extra_card(obj))
@@ -159,8 +173,9 @@ class Digester:
         return card
 
     def subject(self, obj: Any, body: str) -> str:
-        """The page's own object in full: every public attribute (relations as references) and its body."""
-        return digest((self.card(obj), self.rep(_public(_attrs(obj)), 1, in_card=True), body))
+        """The page's own object in full: its card, its relations (as references) and its body."""
+        relations = {k: v for k, v in _fields(obj).items() if self._is_relation(v)}
+        return digest((self.card(obj), self.rep(relations, 1, in_card=True), body))
 
     def _is_relation(self, value: Any) -> bool:
         return (type(value) in (list, tuple) and bool(value)

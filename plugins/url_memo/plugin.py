@@ -6,11 +6,11 @@ from pelican import signals
 from pelican.contents import Article, Content, Page
 
 _original = Content.get_url_setting
-_active = False
+_active: tuple[type, ...] = ()  # the classes memoised now
 
 
 def _get_url_setting(self, key):
-    if not _active or not isinstance(self, (Article, Page)):
+    if not _active or not isinstance(self, _active):
         return _original(self, key)
     memo = self.__dict__.setdefault("_url_memo", {})
     try:
@@ -20,17 +20,24 @@ def _get_url_setting(self, key):
         return value
 
 
+def _articles_on(*_args):
+    global _active
+    if not _active:
+        _active = (Article,)
+
+
 def _on(*_args):
     global _active
-    _active = True
+    _active = (Article, Page)
 
 
 def _off(*_args):
     global _active
-    _active = False
+    _active = ()
 
 
 def register():
     Content.get_url_setting = _get_url_setting
+    signals.article_generator_pretaxonomy.connect(_articles_on)
     signals.all_generators_finalized.connect(_on)
     signals.finalized.connect(_off)
