@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
+from conftest import ROOT
 
 from plugins.network import serve
 
@@ -258,14 +258,10 @@ def network_url(network):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP *.localhost 127.0.0.1"])
-        yield b
-        b.close()
+def chromium(browser):
+    # The session's one Chromium (conftest): a second sync_playwright in the same worker
+    # process fails ("Sync API inside the asyncio loop"). Chromium resolves *.localhost itself.
+    return browser
 
 
 def search_page(chromium, url):

@@ -160,7 +160,11 @@ def test_a_vote_batch_commits_whole_or_not_at_all(tmp_path):
         finally:
             await r.close()
 
-    a, b = asyncio.run(main())
+    # Its own thread and loop: a worker may already run Playwright's sync loop in this thread.
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        a, b = ex.submit(asyncio.run, main()).result(60)
     assert (a["points"], a["votes"]) == (9, 2)  # b1 (4) + b2 (5); b3 rolled back with b4
     assert (b["points"], b["votes"]) == (6, 3)
     con = sqlite3.connect(db)

@@ -76,6 +76,10 @@ def test_a_year_arriving_while_the_reader_is_on_a_result_keeps_the_focus(page, d
     page.keyboard.press("ArrowDown")
     href = page.evaluate("document.activeElement.href")
     assert page.evaluate("document.activeElement.closest('.search-suggest ol') !== null")
+    for _ in range(200):  # the older years are asked for just after the first results show
+        if held:
+            break
+        page.wait_for_timeout(50)
     assert held, "older years should be on their way"
     while held:
         held.pop().continue_()
