@@ -476,7 +476,6 @@ def _serve_network(which):
     server at http://<slug>.localhost:PORT/, rebuilt on change, with one counter service
     for all of them (SQLite, var/counter.sqlite3)."""
     import subprocess
-    import threading
     import urllib.parse
 
     from plugins import dev_server
@@ -502,19 +501,13 @@ def _serve_network(which):
         print(f"Counter service: {counter_url} (pid {proc.pid}, sites {table})")
     server = serve.make_server(out, slugs, {s: net.sites[s].name for s in slugs if s in net.sites},
                                CONFIG["host"], port)
-    stop = threading.Event()
     roots = [os.path.join(ROOT, w) for w in (*WATCHED, sites.SITES_DIR)]
-    threading.Thread(target=dev_server.watch, args=(roots, rebuild, stop), daemon=True).start()
     for s in slugs:
         print(f"Xem thử {s}: http://{s}.localhost:{port}/")
-    print(f"Danh sách các cổng: http://{CONFIG['host']}:{port}/ (Ctrl+C để dừng)", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        dev_server.run_server(server, rebuild, roots,
+                              f"Danh sách các cổng: http://{CONFIG['host']}:{port}/ (Ctrl+C để dừng)")
     finally:
-        stop.set()
-        server.server_close()
         if proc is not None:
             proc.terminate()
             proc.wait(15)

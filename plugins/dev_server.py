@@ -165,12 +165,19 @@ def serve(output: str, host: str, port: int, build: Callable[[], object] | None 
           roots: list[str] | None = None) -> None:
     """Serve until Ctrl+C; with build and roots, rebuild on every change."""
     server = make_server(output, host, port)
+    run_server(server, build, roots, f"Xem thử tại http://{host}:{server.server_address[1]}/ (Ctrl+C để dừng)")
+
+
+def run_server(server, build: Callable[[], object] | None = None, roots: list[str] | None = None,
+               banner: str = "") -> None:
+    """Serve ``server`` until Ctrl+C or SIGTERM, rebuilding on every change under ``roots``."""
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         interrupt_on_term()  # SIGTERM like Ctrl+C: the caller's cleanup (the builder) runs
     if build is not None and roots:
         threading.Thread(target=watch, args=(roots, build, stop), daemon=True).start()
-    print(f"Xem thử tại http://{host}:{server.server_address[1]}/ (Ctrl+C để dừng)", flush=True)
+    if banner:
+        print(banner, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
