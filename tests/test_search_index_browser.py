@@ -55,14 +55,16 @@ def test_a_year_arriving_while_the_reader_is_on_a_result_keeps_the_focus(page, d
     """Older years arrive while the reader has moved into the header list: the list must not be
     re-rendered under the focused link (Enter would then do nothing). The older shards are held
     back by the test and released once the reader is on a result."""
-    held, first = [], []
+    held, first, hold = [], [], [True]
 
     def route(r):
         if "-core." in r.request.url and not first:
             first.append(r.request.url)  # the newest year: let it through
             r.continue_()
-        else:
+        elif hold[0]:
             held.append(r)
+        else:  # released: the years asked for one after another go straight through
+            r.continue_()
 
     page.route("**/*-core.*.json*", route)
     page.route("**/*-lead.*.json*", route)
@@ -81,10 +83,11 @@ def test_a_year_arriving_while_the_reader_is_on_a_result_keeps_the_focus(page, d
             break
         page.wait_for_timeout(50)
     assert held, "older years should be on their way"
+    hold[0] = False
     while held:
-        held.pop().continue_()
+        held.pop(0).continue_()
         page.wait_for_timeout(50)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle")  # every year has arrived (none is held any more)
     page.wait_for_timeout(600)  # longer than the 120 ms debounce of a re-render
     assert page.evaluate("document.activeElement.href") == href
     assert page.get_attribute(".search-suggest ol", "aria-busy") == "true"  # not re-rendered yet
