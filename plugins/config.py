@@ -43,7 +43,7 @@ def _plugin_configs(pelican) -> list:
     for plugin in getattr(pelican, "plugins", ()):
         module = sys.modules.get(f"{getattr(plugin, '__name__', '')}.config")
         cls = getattr(module, "Config", None)
-        if isinstance(cls, type) and issubclass(cls, (PluginConfig, DictConfig)):
+        if isinstance(cls, type) and issubclass(cls, _Checked):
             out.append(cls)
     return out
 
@@ -133,7 +133,25 @@ def _values(cls, names: dict[str, dataclasses.Field], given: dict, settings, own
     return values
 
 
-class PluginConfig:
+class _Checked:
+    """What both kinds of settings class give their plugin's glue."""
+
+    @classmethod
+    def from_settings(cls, settings):
+        raise NotImplementedError
+
+    @classmethod
+    def check(cls, pelican) -> None:
+        """Raise SettingsError (a ValueError) on a bad setting; a plugin may check more."""
+        cls.from_settings(pelican.settings)
+
+    @classmethod
+    def check_at_start(cls, pelican) -> None:
+        """An ``initialized`` receiver: bad settings stop the build before any work."""
+        check_plugins(pelican, cls)
+
+
+class PluginConfig(_Checked):
     """Base of a plugin's settings dataclass, read from flat ``PREFIX*`` settings."""
 
     PREFIX: ClassVar[str] = ""
@@ -151,18 +169,8 @@ class PluginConfig:
         given = {k: v for k, v in settings.items() if k.startswith(cls.PREFIX) or k in names}
         return cls(**_values(cls, names, given, settings, cls.OWNER or cls.PREFIX, cls.FOREIGN))
 
-    @classmethod
-    def check(cls, pelican) -> None:
-        """Raise SettingsError (a ValueError) on a bad setting; a plugin may check more."""
-        cls.from_settings(pelican.settings)
 
-    @classmethod
-    def check_at_start(cls, pelican) -> None:
-        """An ``initialized`` receiver: bad settings stop the build before any work."""
-        check_plugins(pelican, cls)
-
-
-class DictConfig:
+class DictConfig(_Checked):
     """Base of a plugin's settings dataclass, read from the one dict setting ``SETTING``."""
 
     SETTING: ClassVar[str] = ""
@@ -175,13 +183,3 @@ class DictConfig:
         names = {f.name: f for f in dataclasses.fields(cls)}
         values = _values(cls, names, given, settings, cls.SETTING)
         return cls(**values)
-
-    @classmethod
-    def check(cls, pelican) -> None:
-        """Raise SettingsError (a ValueError) on a bad setting; a plugin may check more."""
-        cls.from_settings(pelican.settings)
-
-    @classmethod
-    def check_at_start(cls, pelican) -> None:
-        """An ``initialized`` receiver: bad settings stop the build before any work."""
-        check_plugins(pelican, cls)
